@@ -1,0 +1,15 @@
+"""`qiao` is this project's manage.py: `qiao migrate`, `qiao runserver`, `qiao createorg`, `qiao demo`."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiao.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

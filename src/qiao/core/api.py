@@ -1,0 +1,38 @@
+"""The base of the REST API (SPEC API-1 … API-4): pagination, errors and the 409 for stale writes."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M` (M ≤ 200) → `{"count", "next", "previous", "results"}`."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Conflict(exceptions.APIException):
+    """Someone else saved the record since the client read it (optimistic locking, NFR-2)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This record was changed by someone else. Reload it and apply your change again.")
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus model validation errors raised by services, which become the same
+    `{"field": ["message", …]}` 400 body as serializer errors instead of a 500."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                field if field != "__all__" else "non_field_errors": [str(m) for m in messages]
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {"non_field_errors": [str(m) for m in exc.messages]}
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,134 @@
+"""`/api/v1/departments/` and `/api/v1/users/` (SPEC API-5)."""
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, permissions, serializers, viewsets
+
+from . import services
+from .models import Department, Role, User
+
+
+class OrgRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id that must name a record of the requesting user's organization; any other id reads as
+    'does not exist', exactly like a missing one."""
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.context["request"].user)
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    parent = OrgRelatedField(queryset=Department.objects, allow_null=True, required=False)
+    depth = serializers.IntegerField(read_only=True)
+    employee_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "name", "parent", "depth", "employee_count"]
+
+    def to_representation(self, department):
+        data = super().to_representation(department)
+        data["parent"] = department.parent_pk
+        return data
+
+
+class UserSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+    department = OrgRelatedField(queryset=Department.objects)
+    roles = OrgRelatedField(queryset=Role.objects, many=True, required=False)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password", "full_name", "email", "phone", "position", "department",
+                  "roles", "is_active"]
+
+
+def _with_parent_pk(departments):
+    """Adds `parent_pk` to each department from the materialized paths, without a query per row."""
+    departments = list(departments)
+    steplen = Department.steplen
+    wanted_paths = {d.path[:-steplen] for d in departments if d.depth > 1}
+    by_path = dict(Department.objects.filter(path__in=wanted_paths).values_list("path", "pk"))
+    for department in departments:
+        department.parent_pk = by_path.get(department.path[:-steplen]) if department.depth > 1 else None
+    return departments
+
+
+class ManagesOrganizationOrReadOnly(permissions.BasePermission):
+    """Everyone in the organization reads departments and employees (the address book, ORG-5);
+    writing needs `org.manage`. The check does not depend on the record, so it reveals nothing."""
+
+    message = _("You do not have the permission to manage the organization.")
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.has_code("org.manage")
+
+
+class DepartmentViewSet(viewsets.ModelViewSet):
+    serializer_class = DepartmentSerializer
+    permission_classes = [permissions.IsAuthenticated, ManagesOrganizationOrReadOnly]
+    search_fields = ["name"]
+    ordering_fields = ["path", "name"]
+    filterset_fields = ["depth"]
+
+    def get_queryset(self):
+        return Department.objects.visible_to(self.request.user).annotate(employee_count=Count("employees"))
+
+    def get_object(self):
+        return _with_parent_pk([super().get_object()])[0]
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return _with_parent_pk(page) if page is not None else None
+
+    def perform_create(self, serializer):
+        parent = serializer.validated_data.get("parent") or self.request.user.org.root_department
+        department = services.department_create(
+            actor=self.request.user, parent=parent, name=serializer.validated_data["name"]
+        )
+        serializer.instance = self.get_queryset().get(pk=department.pk)
+        serializer.instance.parent_pk = parent.pk
+
+    def perform_update(self, serializer):
+        department = services.department_update(
+            actor=self.request.user,
+            department=serializer.instance,
+            name=serializer.validated_data.get("name"),
+            parent=serializer.validated_data.get("parent"),
+        )
+        serializer.instance = _with_parent_pk([self.get_queryset().get(pk=department.pk)])[0]
+
+    def perform_destroy(self, department):
+        services.department_delete(actor=self.request.user, department=department)
+
+
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Employees. There is no DELETE: an employee who leaves is deactivated and keeps their records (ORG-2)."""
+
+    serializer_class = UserSerializer
+    permission_classes = [permissions.IsAuthenticated, ManagesOrganizationOrReadOnly]
+    search_fields = ["username", "full_name", "phone", "position", "email"]
+    ordering_fields = ["username", "full_name", "date_joined"]
+    filterset_fields = ["department", "is_active"]
+
+    def get_queryset(self):
+        return (
+            User.objects.visible_to(self.request.user)
+            .select_related("department")
+            .prefetch_related("roles")
+            .order_by("pk")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        if not data.get("password"):
+            raise serializers.ValidationError({"password": [_("This field is required.")]})
+        serializer.instance = services.employee_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        password = data.pop("password", None)
+        user = services.employee_update(actor=self.request.user, employee=serializer.instance, **data)
+        if password:
+            services.employee_set_password(actor=self.request.user, employee=user, password=password)
+        serializer.instance = user

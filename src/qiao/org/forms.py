@@ -1,0 +1,48 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from qiao.core.forms import StyledFormMixin
+
+from .fields import DepartmentChoiceField
+from .models import Department, Role, User
+
+
+class EmployeeForm(StyledFormMixin, forms.ModelForm):
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        required=False,
+        help_text=_("At least eight characters, not only digits, not a common password."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "department", "position", "phone", "email", "roles", "is_active"]
+        field_classes = {"department": DepartmentChoiceField}
+        widgets = {"roles": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.visible_to(actor)
+        self.fields["department"].required = True
+        self.fields["roles"].queryset = Role.objects.visible_to(actor).order_by("name")
+        self.fields["full_name"].required = True
+        if self.instance.pk:
+            self.fields["password"].label = _("New password")
+            self.fields["password"].help_text = _("Leave empty to keep the current password.")
+        else:
+            self.fields["password"].required = True
+            del self.fields["is_active"]
+
+    def _post_clean(self):
+        # Uniqueness and the rest of the rules are checked by the service, inside its transaction.
+        pass
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    pass
+
+
+class PasswordChangeStyledForm(StyledFormMixin, PasswordChangeForm):
+    pass

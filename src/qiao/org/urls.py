@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "org"
+urlpatterns = [
+    path("employees/", views.employee_list, name="employee_list"),
+    path("employees/add/", views.employee_edit, name="employee_add"),
+    path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+    path("departments/", views.department_list, name="department_list"),
+]

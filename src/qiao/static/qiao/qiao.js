@@ -1,0 +1,46 @@
+// Qiao's little bit of hand-written JavaScript: charts from data attributes, and widgets that
+// must be set up again after htmx swaps new content in.
+(function () {
+  "use strict";
+
+  function renderCharts(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll("[data-chart]:not([data-chart-ready])").forEach(function (element) {
+      var data = JSON.parse(element.dataset.chartData || "{}");
+      var chart = window.echarts.init(element, null, { renderer: "svg" });
+      var kind = element.dataset.chart;
+      var option = {
+        color: ["#c0392b", "#206bc4", "#2fb344", "#f59f00", "#ae3ec9", "#17a2b8"],
+        tooltip: { trigger: kind === "pie" ? "item" : "axis" },
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      };
+      if (kind === "pie") {
+        option.series = [{ type: "pie", radius: ["45%", "70%"], name: element.dataset.seriesName,
+          data: data.labels.map(function (label, i) { return { name: label, value: data.values[i] }; }) }];
+      } else {
+        option.xAxis = { type: "value", minInterval: 1 };
+        option.yAxis = { type: "category", data: data.labels.slice().reverse(), axisLabel: { width: 110, overflow: "truncate" } };
+        option.series = [{ type: "bar", name: element.dataset.seriesName, data: data.values.slice().reverse(),
+          barMaxWidth: 22, itemStyle: { borderRadius: [0, 4, 4, 0] }, label: { show: true, position: "right" } }];
+      }
+      chart.setOption(option);
+      element.dataset.chartReady = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  function enhanceSelects(root) {
+    if (!window.TomSelect) return;
+    root.querySelectorAll("select[data-enhance]:not(.tomselected)").forEach(function (element) {
+      new window.TomSelect(element, { maxOptions: 500 });
+    });
+  }
+
+  function setUp(root) {
+    renderCharts(root);
+    enhanceSelects(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { setUp(event.target); });
+})();
