@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -144,9 +143,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": database_config(os.environ.get("QIAO_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'qiao.sqlite3'}")
-}
+DATABASES = {"default": database_config(os.environ.get("QIAO_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'qiao.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_config(os.environ.get("QIAO_CACHE_URL", "locmem://qiao"))}

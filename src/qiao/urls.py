@@ -8,16 +8,28 @@ from qiao.org.forms import LoginForm, PasswordChangeStyledForm
 
 urlpatterns = [
     path("", include("qiao.core.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/password/", auth_views.PasswordChangeView.as_view(form_class=PasswordChangeStyledForm), name="password_change"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeStyledForm),
+        name="password_change",
+    ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("qiao.org.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("qiao.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")), name="api_docs"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
+        name="api_docs",
+    ),
 ]
 
 handler400 = "qiao.core.views.bad_request"

@@ -33,3 +33,17 @@ class StyledFormMixin:
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                     attrs["aria-invalid"] = "true"
+
+
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A ValidationError naming the field it belongs to and carrying the error code."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def error_codes(error: ValidationError) -> set[str]:
+    """Every code inside a (possibly nested) ValidationError."""
+    return (
+        {e.code for e in error.error_list}
+        if not hasattr(error, "error_dict")
+        else {e.code for errors in error.error_dict.values() for e in errors}
+    )

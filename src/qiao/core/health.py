@@ -12,7 +12,7 @@ def check_database() -> str | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # noqa: BLE001 - any failure is the answer
+    except Exception as error:
         return str(error)
     return None
 
@@ -22,6 +22,6 @@ def check_broker() -> str | None:
     try:
         with Connection(app.conf.broker_url, transport_options=app.conf.broker_transport_options) as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return str(error)
     return None

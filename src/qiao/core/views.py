@@ -69,20 +69,27 @@ def system_task_state(request: HttpRequest, task_id: str) -> HttpResponse:
 
 def _error_page(request, status: int, title: str, text: str) -> HttpResponse:
     return render(
-        request, "error_page.html", {"error_code": status, "error_title": title, "error_text": text}, status=status
+        request,
+        "error_page.html",
+        {"error_code": status, "error_title": title, "error_text": text},
+        status=status,
     )
 
 
 def permission_denied(request, exception=None):
     return _error_page(
-        request, 403, _("Not allowed"),
+        request,
+        403,
+        _("Not allowed"),
         _("Your roles do not allow this action. Ask your administrator if you need it."),
     )
 
 
 def page_not_found(request, exception=None):
     return _error_page(
-        request, 404, _("Not found"),
+        request,
+        404,
+        _("Not found"),
         _("There is nothing here, or it is not visible to you."),
     )
 
@@ -93,6 +100,8 @@ def bad_request(request, exception=None):
 
 def server_error(request):
     return _error_page(
-        request, 500, _("Something went wrong"),
+        request,
+        500,
+        _("Something went wrong"),
         _("The error was recorded. Nothing you entered was half-saved; please try again."),
     )

@@ -38,8 +38,18 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "password", "full_name", "email", "phone", "position", "department",
-                  "roles", "is_active"]
+        fields = [
+            "id",
+            "username",
+            "password",
+            "full_name",
+            "email",
+            "phone",
+            "position",
+            "department",
+            "roles",
+            "is_active",
+        ]
 
 
 def _with_parent_pk(departments):
@@ -101,8 +111,13 @@ class DepartmentViewSet(viewsets.ModelViewSet):
         services.department_delete(actor=self.request.user, department=department)
 
 
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Employees. There is no DELETE: an employee who leaves is deactivated and keeps their records (ORG-2)."""
 
     serializer_class = UserSerializer

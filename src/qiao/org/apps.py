@@ -8,9 +8,8 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self) -> None:
-        from qiao.core import navigation
-
         from qiao.core import demo as core_demo
+        from qiao.core import navigation
 
         from . import demo, widgets
 

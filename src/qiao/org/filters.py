@@ -37,8 +37,12 @@ class EmployeeFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["department"].queryset = Department.objects.visible_to(user)
         self.form.fields["q"].widget.attrs.update(
-            {"class": "form-control", "type": "search", "autocomplete": "off",
-             "placeholder": _("Name, username, phone, position or e-mail")}
+            {
+                "class": "form-control",
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("Name, username, phone, position or e-mail"),
+            }
         )
         for name in ("department", "is_active"):
             self.form.fields[name].widget.attrs["class"] = "form-select"

@@ -28,7 +28,7 @@ class Organization(models.Model):
 
     @property
     def root_department(self) -> "Department":
-        return Department.get_root_nodes().get(org=self)
+        return Department.objects.get_root_nodes().get(org=self)
 
 
 class DepartmentQuerySet(MP_NodeQuerySet):
@@ -105,9 +105,7 @@ class User(AbstractUser):
 
     first_name = None
     last_name = None
-    org = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="employees", null=True, blank=True
-    )
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="employees", null=True, blank=True)
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),

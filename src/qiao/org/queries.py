@@ -32,7 +32,12 @@ def headcount_by_top_department(user) -> list[tuple[str, int]]:
     )
     rows = []
     for department in top_level:
-        rows.append((department.name, sum(n for path, n in counts.items() if path and path.startswith(department.path))))
+        rows.append(
+            (
+                department.name,
+                sum(n for path, n in counts.items() if path and path.startswith(department.path)),
+            )
+        )
     root_staff = counts.get(root.path, 0)
     if root_staff:
         rows.append((root.name, root_staff))

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qiao.core import permissions
+from qiao.core.forms import field_error
 
 from .errors import OrgError
 from .models import Department, Organization, Role, User
@@ -31,14 +32,15 @@ def organization_create(
     permission and `all` data scopes (API-6)."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("The organization needs a name.")}, code=OrgError.NAME_REQUIRED)
+        raise field_error("name", _("The organization needs a name."), OrgError.NAME_REQUIRED)
     if Organization.objects.filter(name=name).exists():
-        raise ValidationError(
-            {"name": _("An organization named “%(name)s” already exists.") % {"name": name}},
-            code=OrgError.NAME_TAKEN,
+        raise field_error(
+            "name",
+            _("An organization named “%(name)s” already exists.") % {"name": name},
+            OrgError.NAME_TAKEN,
         )
     organization = Organization.objects.create(name=name)
-    root = Department.add_root(org=organization, name=name)
+    root = Department.objects.add_root({"org": organization, "name": name})
     supervisor = Role.objects.create(
         org=organization,
         name=_("CRM supervisor"),
@@ -61,9 +63,10 @@ def organization_create(
 def _create_user(*, org, department, username, password, full_name, **fields) -> User:
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(
-            {"username": _("The username “%(username)s” is taken.") % {"username": username}},
-            code=OrgError.USERNAME_TAKEN,
+        raise field_error(
+            "username",
+            _("The username “%(username)s” is taken.") % {"username": username},
+            OrgError.USERNAME_TAKEN,
         )
     user = User(org=org, department=department, username=username, full_name=full_name, **fields)
     _set_validated_password(user, password)
@@ -74,13 +77,23 @@ def _create_user(*, org, department, username, password, full_name, **fields) ->
 
 @transaction.atomic
 def employee_create(
-    *, actor: User, username: str, password: str, full_name: str, department: Department,
-    roles: list[Role] = (), **fields
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    full_name: str,
+    department: Department,
+    roles: list[Role] = (),
+    **fields,
 ) -> User:
     require_code(actor, "org.manage")
     _require_same_org(actor, department, *roles)
     user = _create_user(
-        org=actor.org, department=department, username=username, password=password, full_name=full_name,
+        org=actor.org,
+        department=department,
+        username=username,
+        password=password,
+        full_name=full_name,
         **fields,
     )
     user.roles.set(roles)
@@ -93,9 +106,7 @@ def employee_update(*, actor: User, employee: User, roles: list[Role] | None = N
     require_code(actor, "org.manage")
     _require_same_org(actor, employee, fields.get("department"), *(roles or ()))
     if employee == actor and fields.get("is_active") is False:
-        raise ValidationError(
-            {"is_active": _("You cannot deactivate your own account.")}, code=OrgError.SELF_DEACTIVATION
-        )
+        raise field_error("is_active", _("You cannot deactivate your own account."), OrgError.SELF_DEACTIVATION)
     for field, value in fields.items():
         setattr(employee, field, value)
     employee.full_clean(exclude=["password"])
@@ -117,19 +128,21 @@ def _set_validated_password(user: User, password: str) -> None:
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise ValidationError({"password": error.messages}, code=OrgError.WEAK_PASSWORD) from error
+        raise ValidationError(
+            {"password": [ValidationError(message, code=OrgError.WEAK_PASSWORD) for message in error.messages]}
+        ) from error
     user.set_password(password)
 
 
 def _require_unique_sibling_name(parent: Department, name: str, exclude: Department | None = None) -> None:
-    siblings = parent.get_children().filter(name=name)
+    siblings = Department.objects.get_children(parent).filter(name=name)
     if exclude is not None:
         siblings = siblings.exclude(pk=exclude.pk)
     if siblings.exists():
-        raise ValidationError(
-            {"name": _("“%(parent)s” already has a department named “%(name)s”.") % {
-                "parent": parent.name, "name": name}},
-            code=OrgError.DUPLICATE_DEPARTMENT_NAME,
+        raise field_error(
+            "name",
+            _("“%(parent)s” already has a department named “%(name)s”.") % {"parent": parent.name, "name": name},
+            OrgError.DUPLICATE_DEPARTMENT_NAME,
         )
 
 
@@ -139,9 +152,9 @@ def department_create(*, actor: User, parent: Department, name: str) -> Departme
     _require_same_org(actor, parent)
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("The department needs a name.")}, code=OrgError.NAME_REQUIRED)
+        raise field_error("name", _("The department needs a name."), OrgError.NAME_REQUIRED)
     _require_unique_sibling_name(parent, name)
-    return parent.add_child(org=actor.org, name=name)
+    return Department.objects.add_child(parent, {"org": actor.org, "name": name})
 
 
 @transaction.atomic
@@ -152,20 +165,21 @@ def department_update(
     into its own subtree."""
     require_code(actor, "org.manage")
     _require_same_org(actor, department, parent)
-    current_parent = department.get_parent()
+    current_parent = Department.objects.get_parent(department)
     target_parent = parent or current_parent
     if name is not None:
         name = name.strip()
         if not name:
-            raise ValidationError({"name": _("The department needs a name.")}, code=OrgError.NAME_REQUIRED)
+            raise field_error("name", _("The department needs a name."), OrgError.NAME_REQUIRED)
     new_name = name if name is not None else department.name
     if parent is not None and parent != current_parent:
         if current_parent is None:
-            raise ValidationError({"parent": _("The root department cannot be moved.")}, code=OrgError.MOVE_ROOT)
+            raise field_error("parent", _("The root department cannot be moved."), OrgError.MOVE_ROOT)
         if parent.path.startswith(department.path):
-            raise ValidationError(
-                {"parent": _("A department cannot be moved under itself or one of its sub-departments.")},
-                code=OrgError.MOVE_INTO_SUBTREE,
+            raise field_error(
+                "parent",
+                _("A department cannot be moved under itself or one of its sub-departments."),
+                OrgError.MOVE_INTO_SUBTREE,
             )
     if target_parent is not None:
         _require_unique_sibling_name(target_parent, new_name, exclude=department)
@@ -173,7 +187,7 @@ def department_update(
         department.name = name
         department.save(update_fields=["name"])
     if parent is not None and parent != current_parent:
-        department.move(parent, pos="sorted-child")
+        Department.objects.move(department, parent, pos="sorted-child")
         department.refresh_from_db()
     return department
 
@@ -185,15 +199,14 @@ def department_delete(*, actor: User, department: Department) -> None:
     _require_same_org(actor, department)
     if department.is_root():
         raise ValidationError(_("The root department cannot be removed."), code=OrgError.DELETE_ROOT)
-    if department.get_children_count():
+    if Department.objects.get_children_count(department):
         raise ValidationError(
             _("“%(name)s” still has sub-departments; move or remove them first.") % {"name": department.name},
             code=OrgError.DEPARTMENT_NOT_EMPTY,
         )
     if department.employees.exists():
         raise ValidationError(
-            _("“%(name)s” still has employees; move them to another department first.") % {
-                "name": department.name},
+            _("“%(name)s” still has employees; move them to another department first.") % {"name": department.name},
             code=OrgError.DEPARTMENT_NOT_EMPTY,
         )
     department.delete()

@@ -22,7 +22,9 @@ def employee_list(request):
     employee_filter = EmployeeFilter(request.GET, queryset=employees, user=request.user)
     table = EmployeeTable(employee_filter.qs)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    template = "org/employee_list.html#results" if request.htmx and not request.htmx.boosted else "org/employee_list.html"
+    template = (
+        "org/employee_list.html#results" if request.htmx and not request.htmx.boosted else "org/employee_list.html"
+    )
     return render(request, template, {"filter": employee_filter, "table": table})
 
 
@@ -35,12 +37,16 @@ def employee_detail(request, pk: int):
         .exclude(pk=employee.pk)
         .order_by("full_name")[:12]
     )
-    return render(request, "org/employee_detail.html", {
-        "employee": employee,
-        "colleagues": colleagues,
-        "department_trail": employee.department.get_ancestors() if employee.department else [],
-        "can_manage": request.user.has_code("org.manage"),
-    })
+    return render(
+        request,
+        "org/employee_detail.html",
+        {
+            "employee": employee,
+            "colleagues": colleagues,
+            "department_trail": Department.objects.get_ancestors(employee.department) if employee.department else [],
+            "can_manage": request.user.has_code("org.manage"),
+        },
+    )
 
 
 @login_required
@@ -73,6 +79,10 @@ def department_list(request):
     departments = list(
         Department.objects.visible_to(request.user).annotate(direct_count=Count("employees", distinct=True))
     )
-    return render(request, "org/department_list.html", {
-        "departments": queries.with_subtree_headcounts(departments),
-    })
+    return render(
+        request,
+        "org/department_list.html",
+        {
+            "departments": queries.with_subtree_headcounts(departments),
+        },
+    )

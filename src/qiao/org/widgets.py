@@ -14,7 +14,7 @@ def profile_context(request) -> dict:
     user = request.user
     return {
         "employee": user,
-        "department_trail": user.department.get_ancestors() if user.department else [],
+        "department_trail": Department.objects.get_ancestors(user.department) if user.department else [],
         "roles": list(user.roles.all()),
     }
 
@@ -38,14 +38,25 @@ def newcomers_context(request) -> dict | None:
     if request.user.org_id is None:
         return None
     newcomers = (
-        User.objects.visible_to(request.user).filter(is_active=True).select_related("department")
+        User.objects.visible_to(request.user)
+        .filter(is_active=True)
+        .select_related("department")
         .order_by("-date_joined", "-pk")[:6]
     )
     return {"newcomers": newcomers}
 
 
 def register() -> None:
-    register_widget(Widget("org.profile", "org/widgets/profile.html", profile_context, order=10, width="col-12 col-lg-4"))
-    register_widget(Widget("org.organization", "org/widgets/organization.html", organization_context, order=20,
-                           width="col-12 col-lg-8"))
+    register_widget(
+        Widget("org.profile", "org/widgets/profile.html", profile_context, order=10, width="col-12 col-lg-4")
+    )
+    register_widget(
+        Widget(
+            "org.organization",
+            "org/widgets/organization.html",
+            organization_context,
+            order=20,
+            width="col-12 col-lg-8",
+        )
+    )
     register_widget(Widget("org.newcomers", "org/widgets/newcomers.html", newcomers_context, order=90))

@@ -31,7 +31,9 @@ class Command(BaseCommand):
     def _load(self):
         self.stdout.write(f"Loading the demo organization “{DEMO_ORGANIZATION}” …")
         organization, admin = organization_create(
-            name=DEMO_ORGANIZATION, admin_username=DEMO_ADMIN, admin_password=DEMO_PASSWORD,
+            name=DEMO_ORGANIZATION,
+            admin_username=DEMO_ADMIN,
+            admin_password=DEMO_PASSWORD,
             admin_full_name="系统管理员",
         )
         rng = demo.rng()

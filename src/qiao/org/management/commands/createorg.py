@@ -19,5 +19,7 @@ class Command(BaseCommand):
                 name=name, admin_username=admin, admin_password=password, admin_full_name=full_name
             )
         except ValidationError as error:
-            raise CommandError("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()))
+            raise CommandError(
+                "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+            ) from error
         self.stdout.write(self.style.SUCCESS(f"Created “{organization}” with administrator “{user.username}”."))

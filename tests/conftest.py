@@ -1,0 +1,92 @@
+import os
+
+import pytest
+from django.test.utils import override_settings
+from rest_framework.test import APIClient
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from qiao.org.models import Department
+from tests.factories import EmployeeFactory, OrganizationFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_settings():
+    """Tests render pages without running collectstatic first: static URLs come unhashed and the
+    live server serves them from the apps' folders."""
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        # The suite logs in hundreds of times from one address; lockout has its own test.
+        AXES_ENABLED=False,
+        # The test client and the live server speak plain HTTP; the HTTPS settings have their own test.
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def admin_user(organization):
+    """The organization's administrator, as `qiao createorg` makes it."""
+    return organization.employees.get(username__startswith="admin")
+
+
+@pytest.fixture
+def employee(organization):
+    return EmployeeFactory(
+        org=organization, department=Department.objects.get_children(organization.root_department).first()
+    )
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="另一家公司")
+
+
+def api_client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return api_client_for(admin_user)
+
+
+@pytest.fixture
+def employee_api(employee):
+    return api_client_for(employee)
+
+
+@pytest.fixture
+def celery_conf():
+    """Changes to the Celery app's configuration for one test, undone afterwards."""
+    from qiao.celery import app
+
+    saved = {}
+
+    def change(**values):
+        for key, value in values.items():
+            saved.setdefault(key, app.conf.get(key))
+            app.conf[key] = value
+
+    yield change
+    for key, value in saved.items():
+        app.conf[key] = value

@@ -1,0 +1,62 @@
+"""API-1 … API-4: token auth, schema and docs, error bodies in the request's language."""
+
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
+
+
+def test_api2_token_auth(admin_user):
+    client = APIClient()
+    response = client.post("/api/v1/auth/token/", {"username": admin_user.username, "password": PASSWORD})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/users/").status_code == 200
+
+
+def test_api2_wrong_password_is_a_400_without_a_token(admin_user):
+    response = APIClient().post("/api/v1/auth/token/", {"username": admin_user.username, "password": "nope"})
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_api2_browser_sessions_work_too(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/api/v1/departments/").status_code == 200
+
+
+def test_api1_schema_and_docs_are_served_locally(client, admin_user):
+    client.force_login(admin_user)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/v1/departments/" in paths and "/api/v1/users/{id}/" in paths
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html
+    assert "https://" not in html.replace("https://swagger.io", "")  # assets come from this server (NFR-7)
+
+
+def test_api4_messages_follow_the_request_language(employee_api, admin_api, organization):
+    english = admin_api.get("/api/v1/users/999999/", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = admin_api.get("/api/v1/users/999999/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert english.status_code == chinese.status_code == 404
+    assert english.json()["detail"] == "No User matches the given query." or "Not found" in english.json()["detail"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese.json()["detail"])
+
+    forbidden_en = employee_api.post("/api/v1/departments/", {"name": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    forbidden_zh = employee_api.post("/api/v1/departments/", {"name": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert forbidden_en.status_code == forbidden_zh.status_code == 403
+    assert "permission to manage the organization" in forbidden_en.json()["detail"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in forbidden_zh.json()["detail"])
+
+    invalid_zh = admin_api.post("/api/v1/departments/", {"name": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert invalid_zh.status_code == 400
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in invalid_zh.json()["name"][0])
+
+
+def test_api4_malformed_json_is_a_400(admin_api):
+    response = admin_api.generic("POST", "/api/v1/departments/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "detail" in response.json()
