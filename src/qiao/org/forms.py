@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.forms import StyledFormMixin
@@ -35,9 +36,11 @@ class EmployeeForm(StyledFormMixin, forms.ModelForm):
             self.fields["password"].required = True
             del self.fields["is_active"]
 
-    def _post_clean(self):
-        # Uniqueness and the rest of the rules are checked by the service, inside its transaction.
-        pass
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if password:
+            validate_password(password, self.instance)
+        return password
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

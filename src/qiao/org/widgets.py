@@ -30,7 +30,9 @@ def organization_context(request) -> dict | None:
         "joined_this_month": employees.filter(
             date_joined__gte=timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         ).count(),
-        "chart_data": json.dumps({"labels": [name for name, _ in headcount], "values": [n for _, n in headcount]}),
+        "chart_data": json.dumps(
+            {"labels": [name for name, _ in headcount], "values": [n for _, n in headcount]}, ensure_ascii=False
+        ),
     }
 
 
