@@ -1,5 +1,6 @@
 import os
 
+import kombu.pools
 import pytest
 from django.test.utils import override_settings
 from rest_framework.test import APIClient
@@ -82,11 +83,19 @@ def celery_conf():
 
     saved = {}
 
+    def forget_connections():
+        # The app and kombu cache broker connections by URL; new transport options need new ones.
+        kombu.pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
     def change(**values):
         for key, value in values.items():
             saved.setdefault(key, app.conf.get(key))
             app.conf[key] = value
+        forget_connections()
 
     yield change
     for key, value in saved.items():
         app.conf[key] = value
+    forget_connections()

@@ -42,7 +42,7 @@ def test_api4_messages_follow_the_request_language(employee_api, admin_api, orga
     english = admin_api.get("/api/v1/users/999999/", HTTP_ACCEPT_LANGUAGE="en")
     chinese = admin_api.get("/api/v1/users/999999/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert english.status_code == chinese.status_code == 404
-    assert english.json()["detail"] == "No User matches the given query." or "Not found" in english.json()["detail"]
+    assert english.json()["detail"] == "Not found."
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese.json()["detail"])
 
     forbidden_en = employee_api.post("/api/v1/departments/", {"name": "x"}, HTTP_ACCEPT_LANGUAGE="en")

@@ -1,6 +1,7 @@
 """The base of the REST API (SPEC API-1 … API-4): pagination, errors and the 409 for stale writes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -25,7 +26,7 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, plus model validation errors raised by services, which become the same
-    `{"field": ["message", …]}` 400 body as serializer errors instead of a 500."""
+    `{"field": ["message", …]}` 400 body as serializer errors instead of a 500, and a uniform 404."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {
@@ -35,4 +36,8 @@ def exception_handler(exc, context):
         else:
             detail = {"non_field_errors": [str(m) for m in exc.messages]}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        # Django's message names the model in English; the API answers in the request's language
+        # and says no more than "not found" (API-4).
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

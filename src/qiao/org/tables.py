@@ -15,5 +15,5 @@ class EmployeeTable(tables.Table):
         model = User
         fields = ["full_name", "username", "department", "position", "phone", "email", "is_active"]
         order_by = ("department", "full_name")
-        attrs = {"class": "table table-vcenter card-table table-hover"}
+        attrs = {"class": "table table-vcenter card-table table-hover text-nowrap"}
         empty_text = _("No employee matches these filters.")

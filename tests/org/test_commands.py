@@ -1,0 +1,48 @@
+"""API-6: `qiao createorg` and `qiao demo`."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from qiao.core import permissions
+from qiao.core.management.commands.demo import DEMO_ADMIN, DEMO_ORGANIZATION
+from qiao.org.demo import DEMO_PASSWORD
+from qiao.org.models import Department, Organization, User
+
+
+@pytest.mark.django_db
+def test_createorg_makes_a_usable_organization(capsys):
+    call_command("createorg", "杭州西湖茶叶有限公司", "--admin", "chayeadmin", "--password", "Long-enough-9")
+    organization = Organization.objects.get(name="杭州西湖茶叶有限公司")
+    admin = User.objects.get(username="chayeadmin")
+    assert admin.org == organization and admin.department == organization.root_department
+    assert admin.check_password("Long-enough-9")
+    assert all(admin.has_code(code.code) for code in permissions.all_codes())
+    assert "chayeadmin" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_createorg_explains_what_is_wrong():
+    with pytest.raises(CommandError, match="password"):
+        call_command("createorg", "某公司", "--admin", "someone", "--password", "123")
+    assert not Organization.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_loads_a_distributor_and_is_idempotent(capsys):
+    call_command("demo")
+    organization = Organization.objects.get(name=DEMO_ORGANIZATION)
+    departments = Department.objects.filter(org=organization)
+    names = set(departments.values_list("name", flat=True))
+    assert {"销售中心", "华东大区", "客户服务中心", "财务部"} <= names
+    assert departments.filter(depth=4).exists()  # head office → sales centre → region → team
+    employees = User.objects.filter(org=organization)
+    assert employees.count() > 50
+    assert all("\u4e00" <= employee.full_name[0] <= "\u9fff" for employee in employees)
+    output = capsys.readouterr().out
+    assert DEMO_ADMIN in output and DEMO_PASSWORD in output
+    assert User.objects.get(username=DEMO_ADMIN).check_password(DEMO_PASSWORD)
+
+    call_command("demo")
+    assert User.objects.filter(org=organization).count() == employees.count()
+    call_command("demo", "--reset")
+    assert Organization.objects.filter(name=DEMO_ORGANIZATION).count() == 1
