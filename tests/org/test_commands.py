@@ -1,5 +1,8 @@
 """API-6: `qiao createorg` and `qiao demo`."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -41,6 +44,12 @@ def test_demo_loads_a_distributor_and_is_idempotent(capsys):
     output = capsys.readouterr().out
     assert DEMO_ADMIN in output and DEMO_PASSWORD in output
     assert User.objects.get(username=DEMO_ADMIN).check_password(DEMO_PASSWORD)
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme_logins = re.findall(r"^\| `(\w+)` \|", readme, re.M)
+    assert len(readme_logins) >= 4
+    for username in readme_logins:  # the README's login table stays true to the demo
+        assert User.objects.get(username=username, org=organization).check_password(DEMO_PASSWORD)
 
     call_command("demo")
     assert User.objects.filter(org=organization).count() == employees.count()
