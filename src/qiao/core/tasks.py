@@ -1,8 +1,7 @@
 from celery import shared_task
-from django.utils import timezone
 
 
-@shared_task(name="qiao.core.ping")
-def ping(payload: str = "pong") -> dict:
+@shared_task(bind=True, name="qiao.core.ping")
+def ping(self, payload: str = "pong") -> dict:
     """A harmless task that proves a worker picks up work and stores its result."""
-    return {"payload": payload, "answered_at": timezone.now().isoformat()}
+    return {"payload": payload, "worker": self.request.hostname}
