@@ -74,12 +74,12 @@ test-postgres:
 	QIAO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.deps-installed
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
 
 format: $(VENV)/.deps-installed
-	$(BIN)/ruff check --fix src tests bench scripts
-	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests scripts $(wildcard bench)
+	$(BIN)/ruff format src tests scripts $(wildcard bench)
 
 # Regenerates the translation catalogs from the code (needs GNU gettext); commit the .po and .mo.
 messages: $(VENV)/.deps-installed
