@@ -73,21 +73,22 @@ def test_api_docs_render_from_this_server(open_page, live_server, admin_user):
     assert watcher.outside_requests == [] and watcher.console_errors == []
 
 
+def change_password(page, old, new):
+    page.fill("input[name=old_password]", old)
+    page.fill("input[name=new_password1]", new)
+    page.fill("input[name=new_password2]", new)
+    page.click("form.card button[type=submit]")
+
+
 def test_change_password_then_log_out(open_page, live_server, employee):
     page, watcher = open_page("zh-CN")
     log_in(page, live_server.url, employee.username)
     page.goto(f"{live_server.url}/account/password/")
-    page.fill("input[name=old_password]", PASSWORD)
-    page.fill("input[name=new_password1]", "short")
-    page.fill("input[name=new_password2]", "short")
-    page.click("form.card button[type=submit]")
+    change_password(page, PASSWORD, "short")
     assert page.locator(".invalid-feedback").count() >= 1  # told next to the field, in Chinese
     assert any("\u4e00" <= ch <= "\u9fff" for ch in page.locator(".invalid-feedback").first.inner_text())
     screenshot(page, "password-error-zh")
-    page.fill("input[name=old_password]", PASSWORD)
-    page.fill("input[name=new_password1]", "Another-Long-Secret-7")
-    page.fill("input[name=new_password2]", "Another-Long-Secret-7")
-    page.click("form.card button[type=submit]")
+    change_password(page, PASSWORD, "Another-Long-Secret-7")
     page.wait_for_url("**/account/password/done/")
     page.click(".navbar .avatar")
     page.click("text=退出登录")
