@@ -5,7 +5,16 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
-from qiao.org.api import DepartmentViewSet, UserViewSet
+from qiao.activities.api import ActivityViewSet
+from qiao.core.api_records import (
+    AttachmentViewSet,
+    CommentViewSet,
+    ExplainView,
+    PermissionListView,
+    RecycleBinViewSet,
+)
+from qiao.customers.api import CustomerViewSet
+from qiao.org.api import DepartmentViewSet, RoleViewSet, UserViewSet
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -21,8 +30,16 @@ class ObtainToken(ObtainAuthToken):
 router = DefaultRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("users", UserViewSet, basename="user")
+router.register("roles", RoleViewSet, basename="role")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("recycle-bin", RecycleBinViewSet, basename="recycle-bin")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api_token"),
+    path("permissions/", PermissionListView.as_view(), name="api_permissions"),
+    path("access/explain/", ExplainView.as_view(), name="api_explain"),
     path("", include(router.urls)),
 ]

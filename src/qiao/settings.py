@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "axes",
     "qiao.core",
     "qiao.org",
+    "qiao.customers",
+    "qiao.activities",
 ]
 
 MIDDLEWARE = [

@@ -4,16 +4,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, permissions, serializers, viewsets
 
+from qiao.core import permissions as core_permissions
+from qiao.core.viewsets import OrgRelatedField
+
 from . import services
 from .models import Department, Role, User
-
-
-class OrgRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id that must name a record of the requesting user's organization; any other id reads as
-    'does not exist', exactly like a missing one."""
-
-    def get_queryset(self):
-        return self.queryset.visible_to(self.context["request"].user)
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -147,3 +142,45 @@ class UserViewSet(
         if password:
             services.employee_set_password(actor=self.request.user, employee=user, password=password)
         serializer.instance = user
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    """`permissions` is a list of codes (`GET /api/v1/permissions/`); `data_scopes` is
+    `{"customer": {"view": "owner_department", "edit": "owner", "delete": "none"}, …}`, and for
+    `activity` also `"owned_objects"` and `"visible_objects"` (API-5)."""
+
+    permissions = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    data_scopes = serializers.DictField(child=serializers.DictField(), required=False)
+
+    class Meta:
+        model = Role
+        fields = ["id", "name", "description", "permissions", "data_scopes"]
+
+    def validate_permissions(self, codes):
+        unknown = sorted({code for code in codes if not core_permissions.is_known(code)})
+        if unknown:
+            raise serializers.ValidationError(_("Unknown permission codes: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return sorted(set(codes))
+
+    def validate_data_scopes(self, data_scopes):
+        return services.validate_data_scopes(data_scopes)
+
+
+class RoleViewSet(viewsets.ModelViewSet):
+    serializer_class = RoleSerializer
+    permission_classes = [permissions.IsAuthenticated, ManagesOrganizationOrReadOnly]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return Role.objects.visible_to(self.request.user).order_by("pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.role_save(actor=self.request.user, role=None, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.role_save(
+            actor=self.request.user, role=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, role):
+        services.role_delete(actor=self.request.user, role=role)

@@ -15,3 +15,5 @@ class OrgError(StrEnum):
     DELETE_ROOT = "delete_root"
     DEPARTMENT_NOT_EMPTY = "department_not_empty"
     SELF_DEACTIVATION = "self_deactivation"
+    INVALID_SCOPES = "invalid_scopes"
+    ROLE_IN_USE = "role_in_use"

@@ -43,6 +43,25 @@ class EmployeeForm(StyledFormMixin, forms.ModelForm):
         return password
 
 
+class DepartmentForm(StyledFormMixin, forms.Form):
+    """Adds a department, or renames and moves one (ORG-1). A plain form, not a ModelForm, so
+    the instance stays untouched until the service has checked the change. The root department
+    has no parent to choose."""
+
+    name = forms.CharField(label=_("Name"), max_length=Department._meta.get_field("name").max_length)
+    parent = DepartmentChoiceField(label=_("Parent department"), queryset=Department.objects.none())
+
+    def __init__(self, *args, actor: User, department: Department | None = None, **kwargs):
+        initial = dict(kwargs.pop("initial", None) or {})
+        if department is not None:
+            initial.setdefault("name", department.name)
+            initial.setdefault("parent", Department.objects.get_parent(department))
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["parent"].queryset = Department.objects.visible_to(actor)
+        if department is not None and department.is_root():
+            del self.fields["parent"]
+
+
 class LoginForm(StyledFormMixin, AuthenticationForm):
     pass
 

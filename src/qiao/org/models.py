@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from qiao.core.permissions import org_records
+from qiao.core.permissions import org_records, scopes_of
 
 
 class Organization(models.Model):
@@ -146,11 +146,4 @@ class User(AbstractUser):
 
     def has_code(self, code: str) -> bool:
         """Whether any of the employee's roles grants the function permission `code` (ORG-3)."""
-        if not self.is_active or self.org_id is None:
-            return False
-        if not hasattr(self, "_permission_codes"):
-            codes: set[str] = set()
-            for role_codes in self.roles.values_list("permissions", flat=True):
-                codes.update(role_codes)
-            self._permission_codes = codes
-        return code in self._permission_codes
+        return code in scopes_of(self).codes

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from qiao.core import permissions
 from qiao.core.forms import field_error
 
+from . import role_templates
 from .errors import OrgError
 from .models import Department, Organization, Role, User
 
@@ -41,13 +42,10 @@ def organization_create(
         )
     organization = Organization.objects.create(name=name)
     root = Department.objects.add_root({"org": organization, "name": name})
-    supervisor = Role.objects.create(
-        org=organization,
-        name=_("CRM supervisor"),
-        description=_("Sees all data and assigns permissions."),
-        permissions=[code.code for code in permissions.all_codes()],
-        data_scopes={},
-    )
+    supervisor, *_others = [
+        Role.objects.create(org=organization, **role_templates.role_fields(template))
+        for template in role_templates.templates()
+    ]
     admin = _create_user(
         org=organization,
         department=root,
@@ -210,3 +208,77 @@ def department_delete(*, actor: User, department: Department) -> None:
             code=OrgError.DEPARTMENT_NOT_EMPTY,
         )
     department.delete()
+
+
+def validate_data_scopes(data_scopes: dict) -> dict:
+    """The API-5 shape: known object types, actions view/edit/delete with known scope codes, and
+    for activities the two switches. Missing actions mean `none`."""
+    errors, clean = [], {}
+    for type_code, actions in (data_scopes or {}).items():
+        kind = permissions.object_type(type_code)
+        if kind is None:
+            errors.append(_("Unknown object type “%(type)s”.") % {"type": type_code})
+            continue
+        if not isinstance(actions, dict):
+            errors.append(_("“%(type)s” needs an object of actions.") % {"type": type_code})
+            continue
+        allowed_keys = set(permissions.ACTIONS) | (set(permissions.ACTIVITY_SWITCHES) if kind.is_activity else set())
+        for key, value in actions.items():
+            if key not in allowed_keys:
+                errors.append(_("“%(type)s” has no setting “%(key)s”.") % {"type": type_code, "key": key})
+            elif key in permissions.ACTIONS and value not in permissions.SCOPE_CODES:
+                errors.append(
+                    _("“%(value)s” is not a scope; use one of %(scopes)s.")
+                    % {"value": value, "scopes": ", ".join(permissions.SCOPE_CODES)}
+                )
+            elif key in permissions.ACTIVITY_SWITCHES and not isinstance(value, bool):
+                errors.append(_("“%(key)s” must be true or false.") % {"key": key})
+        clean[type_code] = {key: actions.get(key, "none") for key in permissions.ACTIONS}
+        if kind.is_activity:
+            clean[type_code].update({key: bool(actions.get(key, False)) for key in permissions.ACTIVITY_SWITCHES})
+    if errors:
+        raise ValidationError(errors, code=OrgError.INVALID_SCOPES)
+    return clean
+
+
+@transaction.atomic
+def role_save(*, actor: User, role: Role | None, **fields) -> Role:
+    require_code(actor, "org.manage")
+    if role is None:
+        role = Role(org=actor.org)
+    _require_same_org(actor, role)
+    if "data_scopes" in fields:
+        fields["data_scopes"] = validate_data_scopes(fields["data_scopes"])
+    if "permissions" in fields:
+        unknown = sorted({code for code in fields["permissions"] if not permissions.is_known(code)})
+        if unknown:
+            raise field_error(
+                "permissions",
+                _("Unknown permission codes: %(codes)s.") % {"codes": ", ".join(unknown)},
+                OrgError.INVALID_SCOPES,
+            )
+        fields["permissions"] = sorted(set(fields["permissions"]))
+    for name, value in fields.items():
+        setattr(role, name, value)
+    if Role.objects.filter(org_id=actor.org_id, name=role.name).exclude(pk=role.pk).exists():
+        raise field_error(
+            "name", _("A role named “%(name)s” already exists.") % {"name": role.name}, OrgError.NAME_TAKEN
+        )
+    role.full_clean()
+    role.save()
+    return role
+
+
+@transaction.atomic
+def role_delete(*, actor: User, role: Role) -> None:
+    """A role still held by employees stays, so nobody silently loses access."""
+    require_code(actor, "org.manage")
+    _require_same_org(actor, role)
+    holders = role.users.count()
+    if holders:
+        raise ValidationError(
+            _("%(count)d employees still hold the role “%(name)s”; take it from them first.")
+            % {"count": holders, "name": role.name},
+            code=OrgError.ROLE_IN_USE,
+        )
+    role.delete()

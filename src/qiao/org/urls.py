@@ -9,4 +9,7 @@ urlpatterns = [
     path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
     path("departments/", views.department_list, name="department_list"),
+    path("departments/add/", views.department_edit, name="department_add"),
+    path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
+    path("departments/<int:pk>/delete/", views.department_delete, name="department_delete"),
 ]

@@ -10,7 +10,7 @@ from qiao.core.forms import add_service_errors
 
 from . import queries, services
 from .filters import EmployeeFilter
-from .forms import EmployeeForm
+from .forms import DepartmentForm, EmployeeForm
 from .models import Department, User
 from .tables import EmployeeTable
 
@@ -85,4 +85,49 @@ def department_list(request):
         {
             "departments": queries.with_subtree_headcounts(departments),
         },
+    )
+
+
+@login_required
+def department_edit(request, pk: int | None = None):
+    """Add a department (under `?parent=`, else the root), or rename and move one (ORG-1)."""
+    services.require_code(request.user, "org.manage")
+    department = get_object_or_404(Department.objects.visible_to(request.user, "edit"), pk=pk) if pk else None
+    # The drop-down preselects `?parent=` when it is one of its choices; otherwise the root, listed first.
+    initial = {"parent": request.GET.get("parent")} if department is None else {}
+    form = DepartmentForm(request.POST or None, actor=request.user, department=department, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if department is None:
+                department = services.department_create(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Added %(name)s.") % {"name": department.name})
+            else:
+                services.department_update(actor=request.user, department=department, **form.cleaned_data)
+                messages.success(request, _("Saved %(name)s.") % {"name": department.name})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("org:department_list")
+    return render(request, "org/department_form.html", {"form": form, "department": department})
+
+
+@login_required
+def department_delete(request, pk: int):
+    """Remove a department after a confirmation; the service refuses the root and any department
+    that still has sub-departments or employees (ORG-1)."""
+    services.require_code(request.user, "org.manage")
+    department = get_object_or_404(Department.objects.visible_to(request.user, "edit"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.department_delete(actor=request.user, department=department)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Removed %(name)s.") % {"name": department.name})
+        return redirect("org:department_list")
+    return render(
+        request,
+        "org/department_confirm_delete.html",
+        {"department": department, "department_trail": Department.objects.get_ancestors(department)},
     )

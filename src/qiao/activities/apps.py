@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "qiao.activities"
+    label = "activities"
+    verbose_name = _("Activities")
+
+    def ready(self) -> None:
+        from qiao.core import permissions, recycle_bin
+
+        from .models import Activity
+
+        permissions.register_object_type(Activity, is_activity=True)
+        recycle_bin.register_purge_hook(Activity.detach_from)

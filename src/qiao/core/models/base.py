@@ -1,0 +1,87 @@
+"""The base of every main object (customer, opportunity, contract, …): the organization, the four
+relations of PERM-2, the version for optimistic locking (NFR-2), soft delete for the recycle bin
+(PERM-11) and per-record history (CUS-11, NFR-3)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..permissions import engine
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view", *, include_deleted: bool = False):
+        return engine.visible_to(self, user, action, include_deleted=include_deleted)
+
+
+class LiveManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Hides records in the recycle bin; `all_objects` sees them (the bin, restore, purge)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllObjectsManager(models.Manager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class OrgOwned(models.Model):
+    org = models.ForeignKey("org.Organization", on_delete=models.CASCADE, related_name="+", editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = LiveManager()
+    all_objects = AllObjectsManager()
+
+    class Meta:
+        abstract = True
+
+
+class MainObject(OrgOwned, Versioned):
+    """Subclasses add `history = HistoricalRecords()` and their own fields, and register with
+    `permissions.register_object_type` in their app's ready()."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    owner_department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("owner department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    related_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("related employees"), related_name="+", blank=True
+    )
+    related_departments = models.ManyToManyField(
+        "org.Department", verbose_name=_("related departments"), related_name="+", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(fields=["owner"], name="%(app_label)s_%(class)s_owner"),
+            models.Index(fields=["owner_department"], name="%(app_label)s_%(class)s_dept"),
+            models.Index(fields=["org", "-created_at"], name="%(app_label)s_%(class)s_newest"),
+        ]

@@ -1,0 +1,39 @@
+"""`qiao.core.permissions`: the one permission engine (DESIGN.md). Everything that reads business
+data gets its queryset from `visible_to`, and asks `can` / `explain` about one record."""
+
+from .codes import PermissionCode, all_codes, is_known, register_codes
+from .engine import Explanation, can, explain, visible_to
+from .registry import (
+    ACTIONS,
+    ObjectType,
+    main_object_types,
+    object_type,
+    object_type_of,
+    object_types,
+    register_object_type,
+)
+from .scopes import ACTIVITY_SWITCHES, SCOPE_CODES, Scope, scopes_of
+from .tenancy import org_records
+
+__all__ = [
+    "ACTIONS",
+    "ACTIVITY_SWITCHES",
+    "SCOPE_CODES",
+    "Explanation",
+    "ObjectType",
+    "PermissionCode",
+    "Scope",
+    "all_codes",
+    "can",
+    "explain",
+    "is_known",
+    "main_object_types",
+    "object_type",
+    "object_type_of",
+    "object_types",
+    "org_records",
+    "register_codes",
+    "register_object_type",
+    "scopes_of",
+    "visible_to",
+]

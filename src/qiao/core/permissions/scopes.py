@@ -1,0 +1,105 @@
+"""Data scopes (PERM-1) and the scopes a user holds through their roles (ORG-3: the union of
+roles, i.e. the widest scope of each)."""
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from .registry import ACTIONS, object_type
+
+
+class Scope(IntEnum):
+    """From narrow to wide; each wider scope includes every narrower one."""
+
+    NONE = 0
+    OWNER = 1
+    RELATED_EMPLOYEE = 2
+    OWNER_DEPARTMENT = 3
+    RELATED_DEPARTMENT = 4
+    ALL = 5
+
+    @property
+    def code(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        return str(SCOPE_LABELS[self])
+
+    @classmethod
+    def from_code(cls, code: str) -> "Scope":
+        return cls[code.upper()]
+
+
+SCOPE_LABELS = {
+    Scope.NONE: _("None"),
+    Scope.OWNER: _("Owner"),
+    Scope.RELATED_EMPLOYEE: _("Related employee"),
+    Scope.OWNER_DEPARTMENT: _("Owner department"),
+    Scope.RELATED_DEPARTMENT: _("Related department (with sub-departments)"),
+    Scope.ALL: _("All"),
+}
+SCOPE_CODES = [scope.code for scope in Scope]
+ACTIVITY_SWITCHES = ("owned_objects", "visible_objects")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one role gives for one object type and action, and why it counts or not."""
+
+    role: str
+    scope: Scope
+    has_code: bool
+
+    @property
+    def effective(self) -> Scope:
+        return self.scope if self.has_code else Scope.NONE
+
+
+@dataclass
+class UserScopes:
+    grants: dict[tuple[str, str], list[Grant]] = field(default_factory=dict)
+    switches: dict[str, set[str]] = field(default_factory=dict)  # switch → roles that turn it on
+    codes: set[str] = field(default_factory=set)
+
+    def scope(self, type_code: str, action: str) -> Scope:
+        """The widest effective scope over the roles. Editing and deleting also need the record
+        to be visible (PERM-4); since scopes are nested, that is the narrower of the two."""
+        widest = max((g.effective for g in self.grants.get((type_code, action), ())), default=Scope.NONE)
+        if action != "view":
+            widest = min(widest, self.scope(type_code, "view"))
+        return widest
+
+    def switch(self, name: str) -> bool:
+        return bool(self.switches.get(name))
+
+
+def scopes_of(user) -> UserScopes:
+    """Computed once per user object (one query), then cached on it."""
+    cached = getattr(user, "_qiao_scopes", None)
+    if cached is not None:
+        return cached
+    result = UserScopes()
+    if user.is_authenticated and user.is_active and user.org_id is not None:
+        for name, codes, data_scopes in user.roles.values_list("name", "permissions", "data_scopes"):
+            result.codes.update(codes)
+            for type_code, actions in (data_scopes or {}).items():
+                kind = object_type(type_code)
+                if kind is None:
+                    continue
+                for action in ACTIONS:
+                    scope_code = actions.get(action)
+                    if scope_code in SCOPE_CODES:
+                        grant = Grant(name, Scope.from_code(scope_code), f"{type_code}.{code_for(action)}" in codes)
+                        result.grants.setdefault((type_code, action), []).append(grant)
+                for switch in ACTIVITY_SWITCHES:
+                    if kind.is_activity and actions.get(switch) is True:
+                        result.switches.setdefault(switch, set()).add(name)
+    user._qiao_scopes = result
+    return result
+
+
+def code_for(action: str) -> str:
+    """The function permission an action needs: view → view, edit → change, delete → delete."""
+    return {"view": "view", "edit": "change", "delete": "delete"}[action]
