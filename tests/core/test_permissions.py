@@ -1,0 +1,172 @@
+"""The seed's permission rules as literal tests, named by rule (PERM-1 … PERM-5, PERM-13)."""
+
+import pytest
+
+from qiao.core.permissions import Scope, can, explain
+from qiao.customers.models import Customer
+from tests.factories import OrganizationFactory
+from tests.permissions_helpers import activity, customer, employee, role
+
+# The organization of every test: 测试公司 → 销售部 → 华东组, and 客服部 beside 销售部.
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory()
+
+
+def visible(user, action="view") -> set:
+    return set(Customer.objects.visible_to(user, action).values_list("name", flat=True))
+
+
+class TestPerm2SeedExamples:
+    """PERM-2 (a)–(c), as the seed states them, and the two ends of the scale."""
+
+    @pytest.fixture
+    def records(self, org):
+        """One customer per relation an employee 'a' in 销售部 can have to it, plus one in 华东组
+        (below 销售部) and one with no relation at all."""
+        a = employee(org, "销售部", full_name="a")
+        colleague = employee(org, "销售部")
+        stranger = employee(org, "客服部")
+        customer(org, name="owned", owner=a)
+        customer(org, name="related-employee", owner=stranger, related_users=[a])
+        customer(org, name="owner-department", owner=colleague)
+        customer(org, name="related-department", owner=stranger, related_departments=["销售部"])
+        customer(org, name="sub-department", owner=stranger, owner_department="华东组")
+        customer(org, name="sub-related-department", owner=stranger, related_departments=["华东组"])
+        customer(org, name="unrelated", owner=stranger)
+        return a
+
+    def test_perm2_a_owner_sees_only_what_he_owns(self, org, records):
+        records.roles.set([role(org, "负责员工", view="owner")])
+        assert visible(records) == {"owned"}
+
+    def test_perm2_b_related_employee_sees_owned_and_related(self, org, records):
+        records.roles.set([role(org, "相关员工", view="related_employee")])
+        assert visible(records) == {"owned", "related-employee"}
+
+    def test_perm2_owner_department_adds_the_own_department_only(self, org, records):
+        records.roles.set([role(org, "负责部门", view="owner_department")])
+        assert visible(records) == {"owned", "related-employee", "owner-department"}
+
+    def test_perm2_c_related_department_sees_every_relation_and_sub_departments(self, org, records):
+        records.roles.set([role(org, "相关部门", view="related_department")])
+        assert visible(records) == {
+            "owned",
+            "related-employee",
+            "owner-department",
+            "related-department",
+            "sub-department",
+            "sub-related-department",
+        }
+
+    def test_perm2_none_never_not_even_the_owner(self, org, records):
+        records.roles.set([role(org, "无", view="none")])
+        assert visible(records) == set()
+        assert not can(records, "view", Customer.objects.get(name="owned"))
+
+    def test_perm2_all_within_the_organization_only(self, org, records):
+        other = OrganizationFactory(name="别家公司")
+        customer(other, name="elsewhere", owner=employee(other, "销售部"))
+        records.roles.set([role(org, "全部", view="all")])
+        assert "unrelated" in visible(records) and "elsewhere" not in visible(records)
+
+    def test_perm1_several_roles_give_the_widest_scope(self, org, records):
+        records.roles.set([role(org, "窄", view="owner"), role(org, "宽", view="owner_department")])
+        assert visible(records) == {"owned", "related-employee", "owner-department"}
+
+    def test_org3_a_scope_without_its_function_permission_gives_nothing(self, org, records):
+        without_code = role(org, "缺权限", view="all", codes=[])
+        without_code.permissions = []
+        without_code.save()
+        records.roles.set([without_code])
+        assert visible(records) == set()
+        reasons = explain(records, "view", Customer.objects.get(name="owned")).reasons
+        assert any("customer.view" in reason for reason in reasons)
+
+
+class TestPerm4EditAndDelete:
+    def test_perm4_edit_needs_view_and_edit_scope(self, org):
+        user = employee(org, "销售部")
+        mine = customer(org, name="mine", owner=user)
+        user.roles.set([role(org, "只改不看", view="none", edit="all", delete="all")])
+        assert not can(user, "edit", mine) and not can(user, "delete", mine)
+        assert visible(user, "edit") == set()
+
+    def test_perm4_visible_but_not_editable(self, org):
+        user = employee(org, "销售部")
+        colleague = employee(org, "销售部")
+        theirs = customer(org, name="theirs", owner=colleague)
+        user.roles.set([role(org, "看部门改自己", view="owner_department", edit="owner", delete="none")])
+        assert can(user, "view", theirs) and not can(user, "edit", theirs) and not can(user, "delete", theirs)
+        assert visible(user) == {"theirs"} and visible(user, "edit") == set()
+
+
+class TestPerm5Activities:
+    """Activities: owner / related employee (owner, creator, related) / owner department /
+    related department (with sub-departments) / all, and the two switches."""
+
+    @pytest.fixture
+    def world(self, org):
+        me = employee(org, "销售部")
+        teammate = employee(org, "销售部")
+        below = employee(org, "华东组")
+        elsewhere = employee(org, "客服部")
+        activity(org, owner=me, notes="mine")
+        activity(org, owner=elsewhere, creator=me, notes="created")
+        activity(org, owner=elsewhere, related_users=[me], notes="related")
+        activity(org, owner=teammate, notes="teammate")
+        activity(org, owner=below, notes="below")
+        activity(org, owner=elsewhere, notes="elsewhere")
+        return me, elsewhere
+
+    def notes(self, user):
+        from qiao.activities.models import Activity
+
+        return set(Activity.objects.visible_to(user).values_list("notes", flat=True))
+
+    @pytest.mark.parametrize(
+        "scope,expected",
+        [
+            ("owner", {"mine"}),
+            ("related_employee", {"mine", "created", "related"}),
+            ("owner_department", {"mine", "created", "related", "teammate"}),
+            ("related_department", {"mine", "created", "related", "teammate", "below"}),
+            ("all", {"mine", "created", "related", "teammate", "below", "elsewhere"}),
+        ],
+    )
+    def test_perm5_activity_scopes(self, org, world, scope, expected):
+        me, _ = world
+        me.roles.set([role(org, scope, activity={"view": scope})])
+        assert self.notes(me) == expected
+
+    def test_perm5_owned_objects_switch(self, org, world):
+        me, elsewhere = world
+        owned = customer(org, name="my customer", owner=me)
+        activity(org, owner=elsewhere, subject=owned, notes="about my customer")
+        me.roles.set([role(org, "switch", view="owner", activity={"view": "owner", "owned_objects": True})])
+        assert self.notes(me) == {"mine", "about my customer"}
+
+    def test_perm5_visible_objects_switch(self, org, world):
+        me, elsewhere = world
+        related = customer(org, name="related customer", owner=elsewhere, related_users=[me])
+        invisible = customer(org, name="invisible customer", owner=elsewhere)
+        activity(org, owner=elsewhere, subject=related, notes="about a visible customer")
+        activity(org, owner=elsewhere, subject=invisible, notes="about an invisible customer")
+        me.roles.set(
+            [role(org, "switch", view="related_employee", activity={"view": "owner", "visible_objects": True})]
+        )
+        assert self.notes(me) == {"mine", "about a visible customer"}
+
+
+class TestPerm13Explain:
+    def test_perm13_explain_names_role_scope_and_relation(self, org):
+        user = employee(org, "销售部", full_name="王五")
+        record = customer(org, name="x", owner=employee(org, "华东组"))
+        user.roles.set([role(org, "销售代表", view="owner_department")])
+        answer = explain(user, "view", record)
+        assert answer.allowed is False
+        assert answer.scope == Scope.OWNER_DEPARTMENT and answer.needed == Scope.RELATED_DEPARTMENT
+        text = " ".join(answer.reasons)
+        assert "销售代表" in text and "王五" in text
