@@ -22,6 +22,8 @@ urlpatterns = [
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("qiao.org.urls")),
+    path("customers/", include("qiao.customers.urls")),
+    path("records/", include("qiao.core.record_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("qiao.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -8,10 +8,22 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import recycle_bin
+        from . import navigation, record_views, recycle_bin  # noqa: F401 - record_views registers the panels
         from .attachments import remove_attachment
         from .models import Attachment, Comment, TeamMember
 
         recycle_bin.register_dependent(Comment)
         recycle_bin.register_dependent(Attachment, remove_attachment)
         recycle_bin.register_dependent(TeamMember)
+        navigation.register_section(
+            navigation.Section(
+                key="system",
+                label=_("System"),
+                icon="settings",
+                order=950,
+                items=[
+                    navigation.Item(_("Recycle bin"), "recycle_bin", icon="trash"),
+                    navigation.Item(_("Explain access"), "explain", icon="shield-search", permission="access.explain"),
+                ],
+            )
+        )

@@ -9,4 +9,6 @@ def shell(request) -> dict:
     return {
         "navigation": navigation.sections_for(user, request.path),
         "can_manage_org": user.has_code("org.manage"),
+        "can_explain": user.has_code("access.explain"),
+        "viewing_as": getattr(request, "viewing_as", None),
     }

@@ -1,4 +1,6 @@
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -47,3 +49,42 @@ def error_codes(error: ValidationError) -> set[str]:
         if not hasattr(error, "error_dict")
         else {e.code for errors in error.error_dict.values() for e in errors}
     )
+
+
+class MainObjectForm(StyledFormMixin, forms.ModelForm):
+    """The four relations (PERM-2) and the version (NFR-2) on every main object's form; choices
+    come from what the user can see."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    RELATION_FIELDS = ["owner", "owner_department", "related_users", "related_departments"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        from qiao.org.fields import DepartmentChoiceField
+        from qiao.org.models import Department, User
+
+        employees = User.objects.visible_to(actor).filter(is_active=True).order_by("full_name")
+        departments = Department.objects.visible_to(actor)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = employees
+            self.fields["owner"].help_text = _("Leave empty to put the record in the public pool.")
+        if "owner_department" in self.fields:
+            self.fields["owner_department"] = DepartmentChoiceField(
+                queryset=departments,
+                required=False,
+                label=self.fields["owner_department"].label,
+                help_text=_("Defaults to the owner's department."),
+            )
+            self.fields["owner_department"].widget.attrs["class"] = "form-select"
+        for name, queryset in (("related_users", employees), ("related_departments", departments)):
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+                self.fields[name].widget.attrs.update({"data-enhance": "1", "class": "form-select"})
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+        elif "owner" in self.fields:
+            self.initial.setdefault("owner", actor.pk)
+
+    def _post_clean(self):
+        # The record is validated by the service inside its transaction, with the actor's scope.
+        pass

@@ -8,8 +8,19 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from qiao.core import permissions
+        from qiao.core import navigation, permissions
 
         from .models import Customer
 
         permissions.register_object_type(Customer)
+        navigation.register_section(
+            navigation.Section(
+                key="customers",
+                label=_("Customers"),
+                icon="address-book",
+                order=100,
+                items=[
+                    navigation.Item(_("Customers"), "customers:list", icon="building-store", permission="customer.view")
+                ],
+            )
+        )

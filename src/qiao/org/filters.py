@@ -14,13 +14,16 @@ class DepartmentSubtreeFilter(django_filters.ModelChoiceFilter):
     def filter(self, queryset, department):
         if not department:
             return queryset
-        return queryset.filter(department__path__startswith=department.path)
+        return queryset.filter(**{f"{self.field_name}__path__startswith": department.path})
 
 
 class EmployeeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     department = DepartmentSubtreeFilter(
-        label=_("Department"), queryset=Department.objects.none(), empty_label=_("All departments")
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+        field_name="department",
     )
     is_active = django_filters.ChoiceFilter(
         label=_("Status"),

@@ -36,6 +36,21 @@
     });
   }
 
+  // A link with data-toggle-edit shows or hides the inline form it names (comment editing).
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-toggle-edit]");
+    if (!toggle) return;
+    event.preventDefault();
+    var form = document.getElementById(toggle.dataset.toggleEdit);
+    if (form) form.classList.toggle("d-none");
+  });
+
+  // A form with data-confirm asks before it submits (removing for good, and the like).
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
   function setUp(root) {
     renderCharts(root);
     enhanceSelects(root);
