@@ -8,10 +8,13 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from qiao.core import demo as core_demo
         from qiao.core import navigation, permissions
 
+        from . import demo
         from .models import Customer
 
+        core_demo.register_loader(core_demo.DemoLoader("customers", order=20, load=demo.load))
         permissions.register_object_type(Customer)
         navigation.register_section(
             navigation.Section(

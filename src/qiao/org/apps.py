@@ -25,6 +25,7 @@ class OrgConfig(AppConfig):
                 items=[
                     navigation.Item(_("Employees"), "org:employee_list", icon="users"),
                     navigation.Item(_("Departments"), "org:department_list", icon="hierarchy-2"),
+                    navigation.Item(_("Roles"), "org:role_list", icon="shield-lock", permission="org.manage"),
                 ],
             )
         )

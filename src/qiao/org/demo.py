@@ -192,7 +192,42 @@ def load(organization, admin, rng, stdout) -> None:
     for user in people:
         user.password = probe.password
     User.objects.bulk_create(people)
+    _assign_roles(organization, admin)
     stdout.write(f"  {len(by_name)} departments, {len(people) + 1} employees")
+
+
+# Which default role (by its English template name) each position gets in the demo.
+ROLE_BY_POSITION = {
+    "总经理": "CRM supervisor",
+    "销售总监": "Senior order follower",
+    "大区经理": "Senior order follower",
+    "销售组长": "Senior order follower",
+    "销售代表": "Sales representative",
+    "销售助理": "Customer-management specialist",
+    "渠道经理": "Customer-management specialist",
+    "门店督导": "Sales representative",
+    "客服经理": "Call-centre agent",
+    "呼叫中心坐席": "Call-centre agent",
+    "投诉专员": "Call-centre agent",
+    "售前技术支持": "Pre-sales support",
+    "售后工程师": "Pre-sales support",
+    "市场经理": "Market-information specialist",
+    "市场信息专员": "Market-information specialist",
+    "实习生": "Intern",
+}
+
+
+def _assign_roles(organization, admin) -> None:
+    from django.utils import translation
+
+    from . import role_templates
+
+    with translation.override(None):
+        english_names = [str(template["name"]) for template in role_templates.templates()]
+    roles = dict(zip(english_names, organization.roles.order_by("pk"), strict=True))
+    for user in User.objects.filter(org=organization).exclude(pk=admin.pk):
+        role = roles.get(ROLE_BY_POSITION.get(user.position, "Intern"))
+        user.roles.add(role)
 
 
 def demo_logins(organization) -> list[tuple[str, str, str, str]]:

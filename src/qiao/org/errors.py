@@ -17,3 +17,5 @@ class OrgError(StrEnum):
     SELF_DEACTIVATION = "self_deactivation"
     INVALID_SCOPES = "invalid_scopes"
     ROLE_IN_USE = "role_in_use"
+    SAME_EMPLOYEE = "same_employee"
+    INACTIVE = "inactive"

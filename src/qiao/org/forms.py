@@ -68,3 +68,15 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class PasswordChangeStyledForm(StyledFormMixin, PasswordChangeForm):
     pass
+
+
+class HandoverForm(StyledFormMixin, forms.Form):
+    successor = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    deactivate = forms.BooleanField(label=_("Deactivate the employee afterwards"), required=False, initial=True)
+
+    def __init__(self, *args, actor: User, leaving: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (
+            User.objects.visible_to(actor).filter(is_active=True).exclude(pk=leaving.pk).order_by("full_name")
+        )
+        self.fields["successor"].widget.attrs["data-enhance"] = "1"

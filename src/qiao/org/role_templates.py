@@ -1,4 +1,5 @@
-"""Default roles of a new organization, from the seed's position list (ORG-4). Each names the
+"""Default roles of a new organization, from the seed's position list (ORG-4) plus the sales
+representative every distributor has. Each names the
 function permissions and the data scopes per object type and action; object types registered
 later start at `none` until an administrator widens them."""
 
@@ -42,6 +43,14 @@ def templates() -> list[dict]:
             "object_actions": ALL_ACTIONS,
             "main": _scopes("related_department", "owner_department", "owner"),
             "activity": _scopes("related_department", "owner", "owner", owned_objects=True),
+        },
+        {
+            "name": _("Sales representative"),
+            "description": _("Works their own customers and the ones they are added to."),
+            "codes": ["knowledge.browse"],
+            "object_actions": ALL_ACTIONS,
+            "main": _scopes("related_employee", "owner", "owner"),
+            "activity": _scopes("related_employee", "owner", "owner", owned_objects=True),
         },
         {
             "name": _("Pre-sales support"),

@@ -10,7 +10,7 @@ from qiao.core.forms import add_service_errors
 
 from . import queries, services
 from .filters import EmployeeFilter
-from .forms import DepartmentForm, EmployeeForm
+from .forms import DepartmentForm, EmployeeForm, HandoverForm
 from .models import Department, User
 from .tables import EmployeeTable
 
@@ -131,3 +131,29 @@ def department_delete(request, pk: int):
         "org/department_confirm_delete.html",
         {"department": department, "department_trail": Department.objects.get_ancestors(department)},
     )
+
+
+@login_required
+def employee_handover(request, pk: int):
+    """ORG-6: hand a leaving employee's customers, opportunities and open activities to a colleague."""
+    services.require_code(request.user, "org.manage")
+    leaving = get_object_or_404(User.objects.visible_to(request.user, "edit"), pk=pk)
+    form = HandoverForm(request.POST or None, actor=request.user, leaving=leaving)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.employee_handover(
+                actor=request.user,
+                leaving=leaving,
+                successor=form.cleaned_data["successor"],
+                deactivate=form.cleaned_data["deactivate"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(count)d records went to %(name)s.")
+                % {"count": moved, "name": form.cleaned_data["successor"].get_full_name()},
+            )
+            return redirect("org:employee_detail", pk=leaving.pk)
+    return render(request, "org/employee_handover.html", {"form": form, "employee": leaving})

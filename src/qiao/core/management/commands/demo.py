@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from qiao.core import demo
+from qiao.core import demo, permissions
 from qiao.org.demo import DEMO_PASSWORD, demo_logins
 from qiao.org.models import Organization
 from qiao.org.services import organization_create
@@ -42,7 +42,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _delete(self, organization):
-        # Employees protect their departments; remove them first, then the tree and the rest.
+        # Records protect their owners and employees their departments: remove the records, then
+        # the people, then the tree; the rest goes with the organization.
+        for kind in permissions.object_types():
+            kind.model.all_objects.filter(org=organization).delete()
         organization.employees.all().delete()
         organization.departments.all().delete()
         organization.delete()
