@@ -39,7 +39,9 @@ class MainObjectViewSet(viewsets.ModelViewSet):
     model = None
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view")
+        return self.model.objects.visible_to(self.request.user, "view").prefetch_related(
+            "related_users", "related_departments"
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
