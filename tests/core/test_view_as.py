@@ -1,0 +1,63 @@
+"""PERM-13: an admin views the system as an employee sees it — read-only, and recorded."""
+
+import pytest
+from django.urls import reverse
+
+from qiao.core.models import ViewAsSession
+from qiao.customers.models import Customer
+from tests.permissions_helpers import customer, employee, role
+
+
+@pytest.fixture
+def scene(organization, admin_user):
+    rep = employee(organization, "销售部", role(organization, "代表", view="owner", edit="owner"), full_name="小王")
+    customer(organization, name="小王的客户", owner=rep)
+    customer(organization, name="别人的客户", owner=admin_user)
+    return rep
+
+
+def test_perm13_view_as_shows_what_the_employee_sees(client, admin_user, scene):
+    client.force_login(admin_user)
+    assert "别人的客户" in client.get(reverse("customers:list")).content.decode()
+    client.post(reverse("view_as_start"), {"user": scene.pk})
+    page = client.get(reverse("customers:list")).content.decode()
+    assert "小王的客户" in page and "别人的客户" not in page
+    assert "小王" in page  # the banner names who is being viewed as
+    api = client.get("/api/v1/customers/").json()
+    assert [row["name"] for row in api["results"]] == ["小王的客户"]
+
+
+def test_perm13_view_as_is_read_only_and_recorded(client, admin_user, scene):
+    client.force_login(admin_user)
+    client.post(reverse("view_as_start"), {"user": scene.pk})
+    record = Customer.objects.get(name="小王的客户")
+    response = client.post(reverse("customers:edit", args=[record.pk]), {"name": "改掉"})
+    assert response.status_code == 403
+    assert client.post("/api/v1/customers/", {"name": "新"}).status_code == 403
+    client.get(reverse("customers:detail", args=[record.pk]))
+    session = ViewAsSession.objects.get(admin=admin_user)
+    assert session.viewed_as == scene and reverse("customers:detail", args=[record.pk]) in session.pages
+    client.post(reverse("view_as_stop"))
+    session.refresh_from_db()
+    assert session.ended_at is not None
+    assert "别人的客户" in client.get(reverse("customers:list")).content.decode()
+    assert Customer.objects.get(pk=record.pk).name == "小王的客户"
+
+
+def test_perm13_only_holders_of_access_explain(client, employee):
+    client.force_login(employee)
+    assert client.get(reverse("explain")).status_code == 403
+    assert client.post(reverse("view_as_start"), {"user": employee.pk}).status_code == 403
+    assert client.get("/api/v1/access/explain/?user=1&target_type=customer&target_id=1").status_code == 403
+
+
+def test_perm13_explain_api(admin_api, scene):
+    record = Customer.objects.get(name="别人的客户")
+    body = admin_api.get(f"/api/v1/access/explain/?user={scene.pk}&target_type=customer&target_id={record.pk}").json()
+    assert body["view"] is False and body["edit"] is False and body["delete"] is False
+    assert set(body["reasons"]) == {"view", "edit", "delete"} and body["reasons"]["view"]
+    own = Customer.objects.get(name="小王的客户")
+    body = admin_api.get(f"/api/v1/access/explain/?user={scene.pk}&target_type=customer&target_id={own.pk}").json()
+    assert body["view"] is True and body["edit"] is True and body["delete"] is False
+    bad = admin_api.get("/api/v1/access/explain/?user=abc&target_type=spaceship&target_id=1")
+    assert bad.status_code == 400
