@@ -69,6 +69,7 @@ def test_worker_process_with_the_embedded_broker(tmp_path):
     client.conf.broker_transport_options = {
         "data_folder_in": str(broker_folder),
         "data_folder_out": str(broker_folder),
+        "control_folder": str(broker_folder / "control"),
     }
     broker_folder.mkdir(exist_ok=True)
     answer = send_ping_and_wait(client, worker)
@@ -92,7 +93,9 @@ def test_default_configuration_stores_results_in_the_database(tmp_path, celery_c
     """The embedded broker and the django-db result backend, as `make demo` runs them."""
     folder = str(tmp_path / "broker")
     os.makedirs(folder)
-    celery_conf(broker_transport_options={"data_folder_in": folder, "data_folder_out": folder})
+    celery_conf(
+        broker_transport_options={"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder}
+    )
     assert qiao_app.conf.result_backend == "django-db"
     with start_worker(qiao_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         result = ping.delay("从数据库")

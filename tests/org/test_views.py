@@ -151,7 +151,9 @@ def test_workbench_shows_real_numbers(client, employee, staff, organization):
 class TestSystemPage:
     def test_admin_sends_a_test_task_and_sees_its_state(self, client, admin_user, tmp_path, celery_conf):
         folder = str(tmp_path)
-        celery_conf(broker_transport_options={"data_folder_in": folder, "data_folder_out": folder})
+        celery_conf(
+            broker_transport_options={"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder}
+        )
         client.force_login(admin_user)
         assert client.get(reverse("system_status")).status_code == 200
         row = client.post(reverse("system_send_test_task")).content.decode()
