@@ -14,6 +14,7 @@ from qiao.core.api_records import (
     RecycleBinViewSet,
 )
 from qiao.customers.api import CustomerViewSet
+from qiao.knowledge.api import ArticleViewSet, CategoryViewSet, KnowledgeLinkViewSet
 from qiao.org.api import DepartmentViewSet, RoleViewSet, UserViewSet
 
 
@@ -36,6 +37,9 @@ router.register("activities", ActivityViewSet, basename="activity")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("recycle-bin", RecycleBinViewSet, basename="recycle-bin")
+router.register("knowledge/articles", ArticleViewSet, basename="knowledge-article")
+router.register("knowledge/categories", CategoryViewSet, basename="knowledge-category")
+router.register("knowledge/links", KnowledgeLinkViewSet, basename="knowledge-link")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api_token"),

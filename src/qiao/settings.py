@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "qiao.org",
     "qiao.customers",
     "qiao.activities",
+    "qiao.knowledge",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ if BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(BROKER_FOLDER),
         "data_folder_out": str(BROKER_FOLDER),
         "processed_folder": str(BROKER_FOLDER),
+        # Broadcasts (worker control, pings) go here too, not into the current directory.
+        "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
         "polling_interval": 0.5,
     }

@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("qiao.org.urls")),
     path("customers/", include("qiao.customers.urls")),
+    path("activities/", include("qiao.activities.urls")),
+    path("knowledge/", include("qiao.knowledge.urls")),
     path("records/", include("qiao.core.record_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("qiao.api_urls")),

@@ -15,6 +15,7 @@ def test_comment_attach_delete_restore(open_page, live_server, admin_user, organ
     page, watcher = open_page("zh-CN")
     log_in(page, live_server.url, admin_user.username)
     page.goto(f"{live_server.url}/customers/{record.pk}/")
+    page.click("a[href='#panel-comments']")
     page.fill("#comment-body", "下周二上门拜访，带新品样品")
     page.click("#comments-panel form.mt-3 button")
     page.wait_for_selector("text=下周二上门拜访")

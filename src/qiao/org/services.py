@@ -281,6 +281,20 @@ def role_delete(*, actor: User, role: Role) -> None:
             % {"count": holders, "name": role.name},
             code=OrgError.ROLE_IN_USE,
         )
+    # Records restricted to the role (knowledge articles, …) would silently open to everyone.
+    for relation in Role._meta.related_objects:
+        if relation.many_to_many and relation.related_model is not User:
+            restricted = getattr(role, relation.get_accessor_name()).count()
+            if restricted:
+                raise ValidationError(
+                    _("%(count)d %(records)s are restricted to the role “%(name)s”; lift the restriction first.")
+                    % {
+                        "count": restricted,
+                        "records": relation.related_model._meta.verbose_name_plural,
+                        "name": role.name,
+                    },
+                    code=OrgError.ROLE_IN_USE,
+                )
     role.delete()
 
 

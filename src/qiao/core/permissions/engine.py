@@ -193,7 +193,8 @@ def explain(user, action: str, obj) -> Explanation:
             )
     if not scopes.grants.get((kind.code, action)):
         reasons.append(
-            _("No role of the user gives a scope for the action “%(action)s” on this type.") % {"action": _action_label(action)}
+            _("No role of the user gives a scope for the action “%(action)s” on this type.")
+            % {"action": _action_label(action)}
         )
     if not (user.is_active and user.org_id):
         return Explanation(False, Scope.NONE, None, [*reasons, _("The account is inactive or has no organization.")])
