@@ -67,11 +67,11 @@ test: setup browser-deps lint
 
 test-sqlite:
 	@echo "== tests on SQLite"
-	QIAO_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	QIAO_DATABASE_URL= $(BIN)/pytest -p no:cacheprovider -n auto $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== tests on PostgreSQL"
-	QIAO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	QIAO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.deps-installed
 	$(BIN)/ruff check src tests scripts $(wildcard bench)

@@ -17,7 +17,7 @@ class Activity(OrgOwned, Versioned):
         CALL = "call", _("Phone call")
         VISIT = "visit", _("Visit")
         NOTE = "note", _("Follow-up note")
-        EMAIL = "email", _("E-mail")
+        EMAIL = "email", _("Email message")
         MEETING = "meeting", _("Meeting")
         TASK = "task", _("Task")
 
