@@ -71,7 +71,7 @@ def walk(client, route, ids):
     """Every (url, body text) of one route, with each record's id in its parameters."""
     for type_code, pk in ids.items():
         url = route.url(pk=pk, type_code=type_code, target_type=type_code, task_id="x", action="download")
-        for query in ("", f"?target_type={type_code}&target_id={pk}&search=MARK&q=MARK"):
+        for query in ("", f"?target_type={type_code}&target_id={pk}&search=MARK&q=MARK", "?export=csv"):
             response = client.get(url + query)
             assert response.status_code < 500, url
             body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -8,13 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
 from . import panels, services
 from .forms import add_service_errors
 from .permissions import can, object_type_of
+
+EXPORT_FORMATS = ("xlsx", "csv")
 
 
 class RecordView(LoginRequiredMixin, View):
@@ -50,6 +54,9 @@ class RecordListView(RecordView):
     def get(self, request):
         record_filter = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         table = self.table_class(record_filter.qs)
+        export_format = request.GET.get("export")
+        if export_format in EXPORT_FORMATS:
+            return self.export(table, export_format)
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         template = f"{self.template_name}#results" if request.htmx and not request.htmx.boosted else self.template_name
         kind = object_type_of(self.model)
@@ -60,8 +67,16 @@ class RecordListView(RecordView):
                 filter=record_filter,
                 table=table,
                 can_add=request.user.has_code(f"{kind.code}.add"),
+                export_formats=EXPORT_FORMATS,
             ),
         )
+
+    def export(self, table, export_format: str):
+        """The filtered list, every row the user can see, as a spreadsheet (CUS-7, PERM-3)."""
+        RequestConfig(self.request, paginate=False).configure(table)
+        kind = object_type_of(self.model)
+        filename = f"{kind.label_plural}-{timezone.localdate():%Y%m%d}.{export_format}"
+        return TableExport(export_format, table).response(filename=filename)
 
 
 class RecordDetailView(RecordView):

@@ -125,6 +125,24 @@ class ObjectTypeContract:
         assert client.post(self.page("delete", record.pk)).status_code == 403
         assert self.model.objects.filter(pk=record.pk).exists()
 
+    def test_contract_export_holds_only_visible_records(self, world, client):
+        if self.page_namespace is None:
+            pytest.skip("this object type has no pages of its own yet")
+        import io
+
+        import openpyxl
+
+        record = world["record"]
+        client.force_login(world["owner"])
+        response = client.get(self.page("list"), {"export": "xlsx"})
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
+        assert str(record) in cells
+        client.force_login(world["outsider"])
+        csv_text = client.get(self.page("list"), {"export": "csv"}).content.decode("utf-8-sig")
+        assert str(record) not in csv_text
+
     def test_contract_page_list_query_budget(self, world, client, django_assert_max_num_queries):
         if self.page_namespace is None:
             pytest.skip("this object type has no pages of its own yet")
