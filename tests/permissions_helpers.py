@@ -24,6 +24,8 @@ def role(organization, name: str, *, view="none", edit="none", delete="none", ac
             continue
         data_scopes[kind.code] = {"view": view, "edit": edit, "delete": delete}
         permissions += [f"{kind.code}.{action}" for action in OBJECT_ACTIONS]
+    while Role.objects.filter(org=organization, name=name).exists():  # e.g. a default role's name
+        name += "*"
     return Role.objects.create(org=organization, name=name, permissions=permissions, data_scopes=data_scopes)
 
 

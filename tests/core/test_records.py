@@ -3,9 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from qiao.activities.models import Activity
 from qiao.core import attachments, comments, recycle_bin, teams
+from qiao.core.errors import CoreError
+from qiao.core.forms import error_codes
 from qiao.core.models import Attachment, Comment, ProcessStage
 from qiao.customers.models import Customer
 from tests.conftest import api_client_for
@@ -268,7 +271,8 @@ class TestPerm12BusinessRoles:
         with pytest.raises(ValidationError) as error:
             teams.team_member_add(actor=people["owner"], target=record, user=people["teammate"], process="sales")
         assert "business_role" in error.value.message_dict
-        assert "choose one" in error.value.message_dict["business_role"][0]
+        assert error_codes(error.value) == {CoreError.NO_STAGE_FOR_MEMBER}
+        assert people["teammate"].full_name in error.value.message_dict["business_role"][0]
 
     def test_perm12_only_editors_change_the_team(self, org, people, record, stages):
         with pytest.raises(PermissionDenied):

@@ -4,13 +4,16 @@ templates) and ORG-6 (handover)."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from qiao.activities.models import Activity
+from qiao.core.forms import error_codes
 from qiao.core.permissions import Scope, scopes_of
 from qiao.customers.models import Customer
 from qiao.org import services
+from qiao.org.errors import OrgError
 from qiao.org.models import Role
 from tests.permissions_helpers import activity, customer, employee, fresh, role
 
@@ -157,5 +160,6 @@ class TestOrg6Handover:
         assert client.get(reverse("org:employee_handover", args=[employee.pk])).status_code == 403
 
     def test_org6_handing_over_to_oneself_is_refused(self, admin_user, employee):
-        with pytest.raises(Exception, match="someone else"):
+        with pytest.raises(ValidationError) as error:
             services.employee_handover(actor=admin_user, leaving=employee, successor=employee)
+        assert error_codes(error.value) == {OrgError.SAME_EMPLOYEE}

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .errors import CoreError
+from .forms import field_error
 from .models import ProcessStage, TeamMember
 from .targets import allowed
 
@@ -23,20 +24,12 @@ def team_member_add(*, actor, target, user, process: str, business_role: str = "
     chosen = list(stages.filter(business_role=business_role))
     if not chosen:
         if business_role:
-            raise ValidationError(
-                {
-                    "business_role": _("No stage of this process is worked by the role “%(role)s”.")
-                    % {"role": business_role}
-                },
-                code=CoreError.NO_STAGE_FOR_MEMBER,
-            )
-        raise ValidationError(
-            {
-                "business_role": _("Every stage of this process has a business role, so choose one to add %(user)s.")
-                % {"user": user}
-            },
-            code=CoreError.NO_STAGE_FOR_MEMBER,
-        )
+            message = _("No stage of this process is worked by the role “%(role)s”.") % {"role": business_role}
+        else:
+            message = _("Every stage of this process has a business role, so choose one to add %(user)s.") % {
+                "user": user
+            }
+        raise field_error("business_role", message, CoreError.NO_STAGE_FOR_MEMBER)
     member, _created = TeamMember.objects.update_or_create(
         target_type=ContentType.objects.get_for_model(type(target)),
         target_id=target.pk,
