@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from qiao.activities.models import Activity
 from qiao.core import attachments, comments, recycle_bin, teams
