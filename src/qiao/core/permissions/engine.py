@@ -1,17 +1,17 @@
 """THE permission engine: which records a user may view, edit or delete (PERM-1 … PERM-5).
 
 Two forms of the same rules:
-- `scope_filter` turns a scope into one SQL condition for `visible_to` (lists, searches, exports,
+- `main_object_filter` / `activity_filter` turn a scope into one SQL condition for `visible_to` (lists, searches, exports,
   reports, calendars, the API);
 - `needed_scope` tells, for one record, the narrowest scope that reaches it, from which `can` and
   `explain` answer.
 A property-based test checks that both agree for random organizations.
 
 The SQL form: a record is reachable through any of its relations to the user, and each relation is
-an indexed lookup (owner, owner department in the subtree, the two many-to-many tables). Instead of
-OR-ing those lookups row by row, the filter is `pk IN (union of the lookups)`, which the database
-answers with index scans and a semi-join; counting a department's records then costs what the
-department holds, not what the organization holds (bench/permissions measures it)."""
+an indexed lookup (owner, owner department in the subtree, the two many-to-many tables); the filter
+is `pk IN (union of the lookups)`. bench/permissions measures it (docs/benchmarks.md): fast up to
+100,000 records, but at 1,000,000 PostgreSQL joins the union back against the whole table for the
+department scopes; counting per branch is the planned fix."""
 
 from dataclasses import dataclass, field
 
@@ -23,18 +23,10 @@ from .registry import main_object_types, object_type_of
 from .scopes import Scope, code_for, scopes_of
 
 
-def _subtree(user) -> list[int]:
-    """The ids of d* (the user's department and all below it), by one prefix test on the
-    materialized path. A literal id list, not a subquery, so that the database estimates each
-    relation's share from its statistics instead of guessing at a LIKE (measured in
-    bench/permissions: the guess made it scan the whole table). Cached on the user object."""
+def _subtree(department):
     from qiao.org.models import Department
 
-    cached = getattr(user, "_qiao_subtree", None)
-    if cached is None:
-        cached = list(Department.objects.filter(path__startswith=user.department.path).values_list("pk", flat=True))
-        user._qiao_subtree = cached
-    return cached
+    return Department.objects.filter(path__startswith=department.path).values("pk")
 
 
 def _through(model, field_name: str):
@@ -63,7 +55,7 @@ def main_object_filter(model, user, scope: Scope) -> Q:
         if scope == Scope.OWNER_DEPARTMENT:
             lookups.append(model.all_objects.filter(owner_department_id=user.department_id).values("pk"))
         else:
-            subtree = _subtree(user)
+            subtree = _subtree(user.department)
             lookups.append(model.all_objects.filter(owner_department_id__in=subtree).values("pk"))
             through, source, target = _through(model, "related_departments")
             lookups.append(through.objects.filter(**{f"{target}__in": subtree}).values(source))
@@ -84,7 +76,7 @@ def activity_filter(model, user, scope: Scope, *, owned_objects: bool, visible_o
         if scope == Scope.OWNER_DEPARTMENT:
             condition |= Q(owner__department_id=user.department_id)
         else:
-            condition |= Q(owner__department_id__in=_subtree(user))
+            condition |= Q(owner__department_id__in=_subtree(user.department))
     if owned_objects or visible_objects:
         for kind in main_object_types():
             subjects = kind.model.objects.visible_to(user, "view") if visible_objects else None
@@ -148,8 +140,8 @@ def needed_scope(user, obj) -> tuple[Scope | None, str]:
     if user.department_id and obj.owner_department_id == user.department_id:
         return Scope.OWNER_DEPARTMENT, _("The record's owner department is %(user)s's department.") % {"user": user}
     if user.department_id:
-        subtree = _subtree(user)
-        if obj.owner_department_id in subtree:
+        subtree = _subtree(user.department)
+        if obj.owner_department_id and subtree.filter(pk=obj.owner_department_id).exists():
             return Scope.RELATED_DEPARTMENT, _("The record's owner department is below %(user)s's department.") % {
                 "user": user
             }
@@ -170,7 +162,7 @@ def _activity_needed_scope(user, activity) -> tuple[Scope, str]:
     owner_department_id = activity.owner.department_id if activity.owner_id else None
     if user.department_id and owner_department_id == user.department_id:
         return Scope.OWNER_DEPARTMENT, _("The activity's owner works in %(user)s's department.") % {"user": user}
-    if user.department_id and owner_department_id and owner_department_id in _subtree(user):
+    if user.department_id and owner_department_id and _subtree(user.department).filter(pk=owner_department_id).exists():
         return Scope.RELATED_DEPARTMENT, _(
             "The activity's owner works in a department below %(user)s's department."
         ) % {"user": user}
