@@ -1,8 +1,8 @@
 """THE permission engine: which records a user may view, edit or delete (PERM-1 … PERM-5).
 
 Two forms of the same rules:
-- `main_object_filter` / `activity_filter` turn a scope into one SQL condition for `visible_to` (lists, searches, exports,
-  reports, calendars, the API);
+- `main_object_filter` / `activity_filter` turn a scope into one SQL condition for `visible_to`
+  (lists, searches, exports, reports, calendars, the API);
 - `needed_scope` tells, for one record, the narrowest scope that reaches it, from which `can` and
   `explain` answer.
 A property-based test checks that both agree for random organizations.
