@@ -50,9 +50,7 @@ def admin_user(organization):
 
 @pytest.fixture
 def employee(organization):
-    return EmployeeFactory(
-        org=organization, department=Department.objects.get_children(organization.root_department).first()
-    )
+    return EmployeeFactory(org=organization, department=Department.objects.get(org=organization, name="客服部"))
 
 
 @pytest.fixture

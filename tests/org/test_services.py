@@ -136,3 +136,13 @@ class TestEmployees:
     def test_employees_cannot_manage_colleagues(self, employee, admin_user):
         with pytest.raises(PermissionDenied):
             services.employee_update(actor=employee, employee=admin_user, position="nobody")
+
+
+@pytest.mark.django_db
+def test_creating_an_organization_leaves_other_tenants_trees_untouched():
+    """Roots are siblings in one tree table; a new tenant must not renumber another's paths."""
+    services.organization_create(name="甲公司", admin_username="boss_a", admin_password=PASSWORD)
+    before = dict(Department.objects.values_list("pk", "path"))
+    services.organization_create(name="乙公司", admin_username="boss_b", admin_password=PASSWORD)  # sorts first
+    after = dict(Department.objects.values_list("pk", "path"))
+    assert {pk: after[pk] for pk in before} == before

@@ -13,8 +13,9 @@ from rest_framework.views import APIView
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
+from .access import explain_record, find_record_as_system
 from .models import Attachment, Comment
-from .permissions import ACTIONS, all_codes, explain, object_type
+from .permissions import all_codes
 from .targets import dependents_visible_to, resolve_target
 
 
@@ -236,14 +237,6 @@ class ExplainSerializer(serializers.Serializer):
     reasons = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-def explain_record(user, record) -> dict:
-    answers = {name: explain(user, name, record) for name in ACTIONS}
-    return {
-        **{name: answer.allowed for name, answer in answers.items()},
-        "reasons": {name: answer.reasons for name, answer in answers.items()},
-    }
-
-
 class ExplainView(APIView):
     """PERM-13: can this employee view / edit / delete this record, and why (needs `access.explain`)."""
 
@@ -267,12 +260,3 @@ class ExplainView(APIView):
         if record is None:
             raise serializers.ValidationError({"target_id": [_("Unknown record.")]})
         return Response(explain_record(employee, record))
-
-
-def find_record_as_system(admin, type_code: str, pk):
-    """Any record of the admin's organization, deleted or not: explaining is about other people's
-    access, so the admin's own scope does not limit it (the `access.explain` permission does)."""
-    kind = object_type(type_code)
-    if kind is None or not str(pk).isdigit():
-        return None
-    return kind.model.all_objects.filter(org_id=admin.org_id, pk=int(pk)).first()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
+from .access import explain_record, find_record_as_system
 from .models import Attachment, Comment, ViewAsSession
 from .panels import Panel, register_panel
 from .permissions import ACTIONS, object_type, object_types
@@ -181,8 +182,6 @@ def _require_explain(user) -> None:
 @login_required
 def explain_page(request):
     """PERM-13: pick an employee and a record; see view / edit / delete with the rules behind each."""
-    from .api_records import explain_record, find_record_as_system
-
     _require_explain(request.user)
     employees = User.objects.visible_to(request.user).filter(is_active=True).select_related("department")
     employee = employees.filter(pk=request.GET.get("user") or 0).first()

@@ -88,7 +88,7 @@ def _category_name(name) -> str:
 
 def _siblings(actor, parent: Category | None):
     if parent is None:
-        return Category.objects.get_root_nodes().filter(org_id=actor.org_id)
+        return Category.objects.visible_to(actor).filter(depth=1)
     return Category.objects.get_children(parent)
 
 
@@ -148,7 +148,7 @@ def category_update(*, actor, category: Category, name: str | None = None, paren
         category.save(update_fields=["name"])
     if getattr(target_parent, "pk", None) != getattr(current_parent, "pk", None):
         if target_parent is None:
-            last_root = Category.objects.get_root_nodes().filter(org_id=actor.org_id).exclude(pk=category.pk).last()
+            last_root = Category.objects.visible_to(actor).filter(depth=1).exclude(pk=category.pk).last()
             Category.objects.move(category, last_root, pos="last-sibling")
         else:
             Category.objects.move(category, target_parent, pos="last-child")

@@ -52,7 +52,9 @@ class Department(MP_Node):
     name = models.CharField(_("name"), max_length=100)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    node_order_by = ["name"]
+    # No `node_order_by`: sorted insertion renumbers the following siblings' paths, and since every
+    # organization's root is a root node, creating an organization would rewrite other tenants'
+    # trees. Departments keep the order in which they were added.
     objects = DepartmentManager()
 
     class Meta:

@@ -185,7 +185,7 @@ def department_update(
         department.name = name
         department.save(update_fields=["name"])
     if parent is not None and parent != current_parent:
-        Department.objects.move(department, parent, pos="sorted-child")
+        Department.objects.move(department, parent, pos="last-child")
         department.refresh_from_db()
     return department
 
