@@ -56,3 +56,30 @@ def test_explain_and_role_matrix(open_page, live_server, admin_user, employee, o
     role.refresh_from_db()
     assert role.data_scopes["customer"]["view"] == "all" and "customer.view" in role.permissions
     assert watcher.outside_requests == [] and watcher.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_permission_pages_in_both_languages(open_page, live_server, admin_user, employee, organization, language):
+    """Screenshots of every page this issue added, in each language, for looking at; no page may
+    load from outside or log a console error."""
+    record = customer(organization, name="上海华联超市有限公司", owner=admin_user, phone="13800002222")
+    role = organization.roles.order_by("pk")[3]
+    page, watcher = open_page(language)
+    log_in(page, live_server.url, admin_user.username)
+    suffix = "zh" if language == "zh-CN" else "en"
+    for name, path in [
+        ("customers", "/customers/"),
+        ("customer-detail", f"/customers/{record.pk}/"),
+        ("customer-edit", f"/customers/{record.pk}/edit/"),
+        ("departments", "/org/departments/"),
+        ("roles", "/org/roles/"),
+        ("role-edit", f"/org/roles/{role.pk}/edit/"),
+        ("handover", f"/org/employees/{employee.pk}/handover/"),
+        ("explain", f"/access/explain/?user={employee.pk}&target_type=customer&target_id={record.pk}"),
+        ("recycle-bin", "/recycle-bin/"),
+        ("knowledge", "/knowledge/"),
+    ]:
+        page.goto(live_server.url + path)
+        assert page.locator(".page-title").count() == 1, path
+        screenshot(page, f"page-{name}-{suffix}")
+    assert watcher.outside_requests == [] and watcher.console_errors == []

@@ -16,3 +16,21 @@ class TestCustomerContract(ObjectTypeContract):
 
     def changed_payload(self):
         return {"name": "上海嘉禾便利店（总店）"}
+
+
+def test_nfr3_every_change_shows_in_the_records_history_panel(client, organization):
+    from django.urls import reverse
+
+    from tests.permissions_helpers import customer, employee, role
+
+    owner = employee(organization, "销售部", role(organization, "代表", view="owner", edit="owner"))
+    record = customer(organization, name="佛山金穗食品", owner=owner)
+    client.force_login(owner)
+    client.post(
+        reverse("customers:edit", args=[record.pk]),
+        {"name": "佛山金穗食品有限公司", "phone": "13800001111", "owner": owner.pk, "version": 1},
+    )
+    page = client.get(reverse("customers:detail", args=[record.pk])).content.decode()
+    history = page[page.index('id="panel-history"') :]
+    assert "佛山金穗食品" in history and "佛山金穗食品有限公司" in history and "13800001111" in history
+    assert owner.full_name in history  # who made the change
