@@ -86,6 +86,37 @@ class TestPerm2SeedExamples:
         assert any("customer.view" in reason for reason in reasons)
 
 
+class TestCountingRelationByRelation:
+    """`visible_to(...).count()` sums disjoint per-relation pieces (permissions/condition.py): a
+    record reached through several relations counts once, a record without an owner department
+    still counts, and filters added after `visible_to` apply to every piece."""
+
+    @pytest.fixture
+    def user(self, org):
+        me = employee(org, "销售部")
+        stranger = employee(org, "客服部")
+        customer(org, name="everything", owner=me, related_users=[me], related_departments=["销售部", "华东组"])
+        customer(org, name="no department", owner=me)
+        customer(org, name="related, no department", owner=stranger, related_users=[me])
+        customer(org, name="below", owner=stranger, owner_department="华东组")
+        customer(org, name="unrelated", owner=stranger)
+        Customer.objects.filter(name__contains="no department").update(owner_department=None)
+        me.roles.set([role(org, "相关部门", view="related_department")])
+        return me
+
+    def test_the_count_is_used_and_exact(self, org, user):
+        from qiao.core.permissions.condition import piecewise_count
+
+        listed = Customer.objects.visible_to(user)
+        assert piecewise_count(listed.query, using="default") == 4 == len(listed)
+        assert listed.count() == 4
+
+    def test_later_filters_apply_to_every_piece(self, org, user):
+        narrowed = Customer.objects.visible_to(user).filter(name__contains="department")
+        assert narrowed.count() == 2 == len(narrowed)
+        assert Customer.objects.visible_to(user).exclude(name="everything").count() == 3
+
+
 class TestPerm4EditAndDelete:
     def test_perm4_edit_needs_view_and_edit_scope(self, org):
         user = employee(org, "销售部")

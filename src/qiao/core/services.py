@@ -46,6 +46,9 @@ def _still_editable(user, obj) -> None:
 def _apply(obj, fields: dict, many: dict) -> None:
     for name, value in fields.items():
         setattr(obj, name, value)
+    kind = object_type_of(obj)
+    if kind is not None and kind.prepare is not None:
+        kind.prepare(obj)
     obj.full_clean(exclude=["org", "version", "deleted_at", "deleted_by", "created_by", "creator"])
     obj.save()
     for name, values in many.items():

@@ -21,7 +21,9 @@ class ObjectTypeContract:
     model = None
     api_path = ""  # e.g. "/api/v1/customers/"
     page_namespace: str | None = None  # e.g. "customers"
-    list_query_budget = 12
+    # A fixed number, not one per row: the count takes one query per relation branch of the
+    # user's scope (permissions/condition.py), and view rules such as the pool read their settings.
+    list_query_budget = 16
 
     def valid_payload(self, organization, owner) -> dict:
         raise NotImplementedError

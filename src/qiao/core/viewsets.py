@@ -1,6 +1,8 @@
 """Base classes of the API: every main object's serializer and viewset (DESIGN: generic API
 classes configured by attributes), so each new object type gets the same permission behaviour."""
 
+from collections import defaultdict
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
@@ -37,11 +39,20 @@ class MainObjectViewSet(viewsets.ModelViewSet):
     lists and details from `visible_to`; invisible → 404, visible but not permitted → 403 (API-4)."""
 
     model = None
+    related_id_fields = ("related_users", "related_departments")
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user, "view").prefetch_related(
-            "related_users", "related_departments"
-        )
+        return self.model.objects.visible_to(self.request.user, "view")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        attach_related_ids(page if page is not None else queryset, self.related_id_fields)
+        return page
+
+    def get_object(self):
+        record = super().get_object()
+        attach_related_ids([record], self.related_id_fields)
+        return record
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -60,3 +71,29 @@ class MainObjectViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         core_services.main_object_delete(actor=self.request.user, obj=instance)
+
+
+def attach_related_ids(records, field_names) -> None:
+    """Fills each record's many-to-many relations `field_names` for serializing ids: one query per
+    relation reading the link table only. `prefetch_related` would load the related rows and build a
+    queryset per record, about 7 ms for a page of 50 (bench/permissions)."""
+    records = list(records)
+    if not records:
+        return
+    model = type(records[0])
+    for name in field_names:
+        m2m = model._meta.get_field(name)
+        through = m2m.remote_field.through
+        source, target = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+        linked = defaultdict(list)
+        for record_id, target_id in through.objects.filter(**{f"{source}__in": [r.pk for r in records]}).values_list(
+            source, target
+        ):
+            linked[record_id].append(target_id)
+        related_model = m2m.related_model
+        for record in records:
+            # What prefetch_related leaves behind, with bare instances that carry only their id.
+            cached = related_model._base_manager.all()
+            cached._result_cache = [related_model(pk=pk) for pk in sorted(linked[record.pk])]
+            cached._prefetch_done = True
+            record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached

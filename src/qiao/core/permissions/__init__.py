@@ -6,11 +6,13 @@ from .engine import Explanation, can, explain, visible_to
 from .registry import (
     ACTIONS,
     ObjectType,
+    ViewRule,
     main_object_types,
     object_type,
     object_type_of,
     object_types,
     register_object_type,
+    register_view_rule,
 )
 from .scopes import ACTIVITY_SWITCHES, SCOPE_CODES, Scope, scopes_of
 from .tenancy import org_records
@@ -23,6 +25,7 @@ __all__ = [
     "ObjectType",
     "PermissionCode",
     "Scope",
+    "ViewRule",
     "all_codes",
     "can",
     "explain",
@@ -34,6 +37,7 @@ __all__ = [
     "org_records",
     "register_codes",
     "register_object_type",
+    "register_view_rule",
     "scopes_of",
     "visible_to",
 ]

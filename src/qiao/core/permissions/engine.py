@@ -1,25 +1,26 @@
 """THE permission engine: which records a user may view, edit or delete (PERM-1 … PERM-5).
 
 Two forms of the same rules:
-- `main_object_filter` / `activity_filter` turn a scope into one SQL condition for `visible_to`
+- `main_object_branches` / `activity_filter` turn a scope into one SQL condition for `visible_to`
   (lists, searches, exports, reports, calendars, the API);
 - `needed_scope` tells, for one record, the narrowest scope that reaches it, from which `can` and
   `explain` answer.
 A property-based test checks that both agree for random organizations.
 
-The SQL form: a record is reachable through any of its relations to the user, and each relation is
-an indexed lookup (owner, owner department in the subtree, the two many-to-many tables); the filter
-is `pk IN (union of the lookups)`. bench/permissions measures it (docs/benchmarks.md): fast up to
-100,000 records, but at 1,000,000 PostgreSQL joins the union back against the whole table for the
-department scopes; counting per branch is the planned fix."""
+The SQL form is a `ScopeCondition`: the OR of the relations that reach a record (owner, owner
+department in the subtree, `EXISTS` on the two many-to-many tables), each an indexed lookup with
+no join and no DISTINCT. Counting goes branch by branch (condition.py); bench/permissions
+measures both (docs/benchmarks.md)."""
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from .registry import main_object_types, object_type_of
+from .condition import Branch, IdIn, ScopeCondition
+from .registry import main_object_types, object_type_of, view_rules
 from .scopes import Scope, code_for, scopes_of
 
 
@@ -29,54 +30,62 @@ def _subtree(department):
     return Department.objects.filter(path__startswith=department.path).values("pk")
 
 
-def _through(model, field_name: str):
-    """The many-to-many table of `field_name`, with the names of its two foreign keys."""
+def _related(model, field_name: str, *, by_ids: bool = False, **target_filter) -> Branch:
+    """The records linked through the many-to-many table of `field_name` to a target matching
+    `target_filter` (given on the target's foreign key, e.g. `in=subtree`): `EXISTS` in the OR,
+    an id lookup when counted (condition.py). With `by_ids` the OR also uses the id lookup."""
     m2m = model._meta.get_field(field_name)
-    return m2m.remote_field.through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    through, source, target = m2m.remote_field.through, m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+    lookup, value = next(iter(target_filter.items()))
+    links = through.objects.filter(**{f"{target}__{lookup}": value})
+    ids = Q(IdIn("pk", links.values(f"{source}_id")))
+    if by_ids:
+        return Branch(ids)
+    return Branch(Q(Exists(links.filter(**{source: OuterRef("pk")}))), counted_by=ids)
 
 
-def _union(querysets):
-    first, *rest = (queryset.order_by() for queryset in querysets)
-    return first.union(*rest) if rest else first
-
-
-def main_object_filter(model, user, scope: Scope) -> Q:
-    """PERM-2 as one condition on `model` (a main object)."""
+def main_object_branches(model, user, scope: Scope) -> list[Branch]:
+    """PERM-2 as the relation branches of a scope below `all` on `model` (a main object). The
+    branches that usually reach the most records come first: counting tests every later branch
+    against the earlier ones."""
     if scope == Scope.NONE:
-        return Q(pk__in=[])
-    if scope == Scope.ALL:
-        return Q()
-    if scope == Scope.OWNER:
-        return Q(owner_id=user.pk)
-    lookups = [model.all_objects.filter(owner_id=user.pk).values("pk")]
-    through, source, target = _through(model, "related_users")
-    lookups.append(through.objects.filter(**{target: user.pk}).values(source))
+        return []
+    branches = []
     if scope >= Scope.OWNER_DEPARTMENT and user.department_id:
         if scope == Scope.OWNER_DEPARTMENT:
-            lookups.append(model.all_objects.filter(owner_department_id=user.department_id).values("pk"))
+            branches.append(Branch(Q(owner_department_id=user.department_id)))
         else:
             subtree = _subtree(user.department)
-            lookups.append(model.all_objects.filter(owner_department_id__in=subtree).values("pk"))
-            through, source, target = _through(model, "related_departments")
-            lookups.append(through.objects.filter(**{f"{target}__in": subtree}).values(source))
-    return Q(pk__in=_union(lookups))
+            branches.append(Branch(Q(owner_department_id__in=subtree)))
+            branches.append(_related(model, "related_departments", **{"in": subtree}))
+    branches.append(Branch(Q(owner_id=user.pk)))
+    if scope >= Scope.RELATED_EMPLOYEE:
+        # Without a department branch the user sees few records: the ids of their related ones
+        # let PostgreSQL combine two index lookups (BitmapOr) instead of walking the newest-first
+        # index. With one it walks that index anyway, and there `EXISTS` is a hash probe per row
+        # where `= ANY(ids)` would be a linear search (bench/permissions, EXPLAIN).
+        by_ids = scope == Scope.RELATED_EMPLOYEE
+        branches.append(_related(model, "related_users", by_ids=by_ids, exact=user.pk))
+    return branches
 
 
-def activity_filter(model, user, scope: Scope, *, owned_objects: bool, visible_objects: bool) -> Q:
+def activity_filter(model, user, scope: Scope, *, owned_objects: bool, visible_objects: bool) -> ScopeCondition | Q:
     """PERM-5 as one condition on the activity model, including the two switches."""
-    condition = Q(pk__in=[])
     if scope == Scope.ALL:
         return Q()
-    if scope >= Scope.OWNER:
-        condition = Q(owner_id=user.pk)
-    if scope >= Scope.RELATED_EMPLOYEE:
-        through, source, target = _through(model, "related_users")
-        condition |= Q(creator_id=user.pk) | Q(pk__in=through.objects.filter(**{target: user.pk}).values(source))
+    branches = []
     if scope >= Scope.OWNER_DEPARTMENT and user.department_id:
+        department_members = get_user_model().objects.values("pk")
         if scope == Scope.OWNER_DEPARTMENT:
-            condition |= Q(owner__department_id=user.department_id)
+            department_members = department_members.filter(department_id=user.department_id)
         else:
-            condition |= Q(owner__department_id__in=_subtree(user.department))
+            department_members = department_members.filter(department_id__in=_subtree(user.department))
+        branches.append(Branch(Q(owner_id__in=department_members)))
+    if scope >= Scope.OWNER:
+        branches.append(Branch(Q(owner_id=user.pk)))
+    if scope >= Scope.RELATED_EMPLOYEE:
+        branches.append(Branch(Q(creator_id=user.pk)))
+        branches.append(_related(model, "related_users", exact=user.pk))
     if owned_objects or visible_objects:
         for kind in main_object_types():
             subjects = kind.model.objects.visible_to(user, "view") if visible_objects else None
@@ -84,31 +93,42 @@ def activity_filter(model, user, scope: Scope, *, owned_objects: bool, visible_o
                 owned = kind.model.objects.filter(org_id=user.org_id, owner_id=user.pk)
                 subjects = owned if subjects is None else subjects.union(owned)
             content_type = ContentType.objects.get_for_model(kind.model)
-            condition |= Q(subject_type_id=content_type.pk, subject_id__in=subjects.values("pk"))
-    return condition
+            branches.append(Branch(Q(subject_type_id=content_type.pk, subject_id__in=subjects.values("pk"))))
+    return ScopeCondition(branches) if branches else Q(pk__in=[])
 
 
 def visible_to(queryset, user, action: str = "view", *, include_deleted: bool = False):
     """The records of `queryset` that `user` may view, edit or delete: their organization's only,
     never a deleted one (except for the recycle bin, which asks with `include_deleted`), within the
-    scope their roles give for this object type and action."""
+    scope their roles give for this object type and action, plus, for viewing, what the type's
+    view rules show (the public pool)."""
     model = queryset.model
     if not (user.is_authenticated and user.is_active and user.org_id):
         return queryset.none()
     kind = object_type_of(model)
     scopes = scopes_of(user)
     scope = scopes.scope(kind.code, action)
-    if scope == Scope.NONE and not (kind.is_activity and action == "view" and _any_switch(scopes)):
-        return queryset.none()
-    queryset = queryset.filter(org_id=user.org_id)
-    if not include_deleted:
-        queryset = queryset.filter(deleted_at__isnull=True)
     if kind.is_activity:
+        if scope == Scope.NONE and not (action == "view" and _any_switch(scopes)):
+            return queryset.none()
         switches = {"owned_objects": False, "visible_objects": False}
         if action == "view":
             switches = {name: scopes.switch(name) for name in switches}
-        return queryset.filter(activity_filter(model, user, scope, **switches))
-    return queryset.filter(main_object_filter(model, user, scope))
+        condition = activity_filter(model, user, scope, **switches)
+    elif scope == Scope.ALL:
+        condition = Q()
+    else:
+        branches = main_object_branches(model, user, scope)
+        if action == "view":
+            rule_conditions = (rule.condition(user) for rule in view_rules(kind.code))
+            branches += [Branch(condition) for condition in rule_conditions if condition is not None]
+        if not branches:
+            return queryset.none()
+        condition = ScopeCondition(branches)
+    queryset = queryset.filter(org_id=user.org_id)
+    if not include_deleted:
+        queryset = queryset.filter(deleted_at__isnull=True)
+    return queryset.filter(condition)
 
 
 def _any_switch(scopes) -> bool:
@@ -213,6 +233,12 @@ def explain(user, action: str, obj) -> Explanation:
         allowed, switch_reason = _activity_switches_allow(user, obj, scopes)
         if switch_reason:
             reasons.append(switch_reason)
+    if not allowed and action == "view" and needed is not None:
+        for rule in view_rules(kind.code):
+            if rule_reason := rule.reason(user, obj):
+                allowed = True
+                reasons.append(rule_reason)
+                break
     if needed is not None and scope == Scope.NONE:
         reasons.append(_("The scope “None” never grants access, not even to the owner."))
     elif needed is not None and not allowed:

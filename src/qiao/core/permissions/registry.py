@@ -2,6 +2,7 @@
 carries the four relations of PERM-2; the activity type follows PERM-5. Registering a type adds its
 function permission codes (`customer.view`, `customer.add`, `customer.change`, `customer.delete`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.text import format_lazy
@@ -18,6 +19,9 @@ class ObjectType:
     model: type
     label: str
     is_activity: bool = False
+    # `prepare(record)` runs in every create and update (core/services.py) after the data is set
+    # and before validation: normalizing, derived search keys, rules that raise ValidationError.
+    prepare: Callable | None = None
 
     @property
     def label_plural(self) -> str:
@@ -27,9 +31,30 @@ class ObjectType:
 _types: dict[str, ObjectType] = {}
 
 
-def register_object_type(model, *, is_activity: bool = False) -> ObjectType:
+@dataclass(frozen=True)
+class ViewRule:
+    """A rule beyond the scopes that lets a user view records of one type, such as the public
+    pool (CUS-12). `condition(user)` is the records it shows as a Q on the model's own columns
+    (None: not for this user); `reason(user, record)` says why it shows one (None: it does not)."""
+
+    condition: Callable
+    reason: Callable
+
+
+_view_rules: dict[str, list[ViewRule]] = {}
+
+
+def register_view_rule(model, rule: ViewRule) -> None:
+    _view_rules.setdefault(model._meta.model_name, []).append(rule)
+
+
+def view_rules(code: str) -> list[ViewRule]:
+    return _view_rules.get(code, [])
+
+
+def register_object_type(model, *, is_activity: bool = False, prepare: Callable | None = None) -> ObjectType:
     code = model._meta.model_name
-    kind = ObjectType(code=code, model=model, label=model._meta.verbose_name, is_activity=is_activity)
+    kind = ObjectType(code=code, model=model, label=model._meta.verbose_name, is_activity=is_activity, prepare=prepare)
     _types[code] = kind
     name = model._meta.verbose_name
     register_codes(

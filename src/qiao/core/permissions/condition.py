@@ -1,0 +1,122 @@
+"""A scope as one WHERE condition that still knows its relation branches.
+
+`visible_to` filters with `ScopeCondition(branches)`: the OR of the branches (owner, related
+employee, department subtree, related departments, …). PostgreSQL answers the OR well for a page
+(it walks the newest-first index and tests each row against hashed sub-plans), but a COUNT over
+an OR reads every row of the organization. So `ScopedQuerySet.count()` counts branch by branch
+instead: piece i is "branch i and none of the branches before it", the pieces are disjoint and
+together give exactly the OR, and each piece is driven by its own index (docs/benchmarks.md).
+
+Branches must not need joins (`allow_joins=False` enforces it): a join added for one branch would
+filter the rows of every other branch. Relations through other tables are `Exists` or `__in`
+sub-queries. A branch through a many-to-many table also gives a second, equivalent form to count
+by (`counted_by`, usually `IdIn`): inside the OR, `EXISTS` becomes one hashed sub-plan, which suits
+the page; alone, PostgreSQL would answer `EXISTS` by scanning the whole record table, while
+`id = ANY(ARRAY(…))` is a lookup of each related id."""
+
+import functools
+import operator
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Expression, F, Q, Subquery
+from django.db.models.lookups import Exact
+from django.db.models.sql.where import WhereNode
+
+
+@dataclass(frozen=True)
+class Branch:
+    condition: Q
+    counted_by: Q | None = None  # the same rows, found from an index (for counting)
+
+
+class IdIn(Expression):
+    """`column IN (sub-query)`; on PostgreSQL `column = ANY(ARRAY(sub-query))`, which the planner
+    answers with an index lookup per id instead of a semi-join against a scan of the table."""
+
+    conditional = True
+
+    def __init__(self, column: str, subquery):
+        super().__init__(output_field=BooleanField())
+        self.column, self.subquery = F(column), Subquery(subquery)
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.subquery = expressions
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        subquery_sql, subquery_params = compiler.compile(self.subquery)
+        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        return template % (column_sql, subquery_sql), (*column_params, *subquery_params)
+
+
+class ScopeCondition(Expression):
+    conditional = True
+
+    def __init__(self, branches: list[Branch]):
+        super().__init__(output_field=BooleanField())
+        self.branches = branches
+        self.any_branch = None  # resolved: the OR of every branch
+        self.pieces: list[WhereNode] = []  # resolved: branch i AND NOT branch 0 … i-1
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.branches!r})"
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        if self.any_branch is not None:
+            # Already resolved, now inside an outer query that uses this one as a sub-query.
+            return super().resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        resolved = self.copy()
+        conditions = [branch.condition for branch in self.branches]
+        resolved.any_branch = functools.reduce(operator.or_, conditions).resolve_expression(
+            query, allow_joins=False, reuse=reuse, summarize=summarize
+        )
+        resolved.pieces = []
+        for index, branch in enumerate(self.branches):
+            driver = branch.counted_by or branch.condition
+            piece = functools.reduce(operator.and_, [~earlier for earlier in conditions[:index]], driver)
+            resolved.pieces.append(piece.resolve_expression(query, allow_joins=False, reuse=reuse, summarize=summarize))
+        return resolved
+
+    def get_source_expressions(self):
+        return [self.any_branch, *self.pieces] if self.any_branch is not None else []
+
+    def set_source_expressions(self, expressions):
+        if expressions:
+            self.any_branch, *self.pieces = expressions
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.any_branch)
+
+
+def piecewise_count(query, using) -> int | None:
+    """The row count of `query` summed over its scope condition's disjoint pieces, or None when
+    the query has no scope condition with several branches or is a shape (grouped, distinct,
+    sliced, combined) whose count a sum of pieces would not give."""
+    if query.group_by is not None or query.distinct or query.combinator or query.is_sliced:
+        return None
+    found = _find_scope_condition(query.where)
+    if found is None or len(found[2].pieces) < 2:
+        return None
+    total = 0
+    for index in range(len(found[2].pieces)):
+        piece_query = query.chain()
+        parent, position, condition = _find_scope_condition(piece_query.where)
+        parent.children[position] = condition.pieces[index]
+        total += piece_query.get_count(using=using)
+    return total
+
+
+def _find_scope_condition(node: WhereNode):
+    """The (parent node, position, condition) of the first scope condition reached through AND
+    nodes only: a scope condition under OR or NOT is not the query's whole permission filter."""
+    if node.connector != "AND" or node.negated:
+        return None
+    for position, child in enumerate(node.children):
+        if isinstance(child, Exact) and isinstance(child.lhs, ScopeCondition) and child.rhs is True:
+            return node, position, child.lhs
+        if isinstance(child, WhereNode) and (found := _find_scope_condition(child)):
+            return found
+    return None
