@@ -3,6 +3,7 @@ import os
 import kombu.pools
 import pytest
 from django.test.utils import override_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -35,6 +36,25 @@ def _test_settings():
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (LANGUAGE_CODE). LocaleMiddleware activates
+    the language of each request in the thread and leaves it active, so without this a page asked
+    for in English would change the language of the next test's messages."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def english():
+    """Messages in English for the whole test, for tests that check what a message says. Services
+    translate when they run (and history change reasons when they are written), so the test body
+    runs inside the override; a page request still picks its own language (HTTP_ACCEPT_LANGUAGE)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -9,13 +9,23 @@ class TestCustomerContract(ObjectTypeContract):
     page_namespace = "customers"
 
     def valid_payload(self, organization, owner):
-        return {"name": "宁波四季超市", "phone": "13900000000"}
+        return {
+            "name": "宁波四季超市",
+            "phone": "13900000000",
+            "address": "浙江省宁波市海曙区中山西路1号",
+            "size": "small",
+            "cooperation_status": "normal",
+            "abc_class": "b",
+            "lifecycle": "new",
+            "preferred_channel": "wechat",
+            "tags": ["社区店"],
+        }
 
     def make_record(self, organization, owner):
         return customer(organization, name="上海嘉禾便利店", owner=owner)
 
     def changed_payload(self):
-        return {"name": "上海嘉禾便利店（总店）"}
+        return {"name": "上海嘉禾便利店（总店）", "size": "medium", "tags": ["连锁"]}
 
 
 def test_nfr3_every_change_shows_in_the_records_history_panel(client, organization):
@@ -32,5 +42,7 @@ def test_nfr3_every_change_shows_in_the_records_history_panel(client, organizati
     )
     page = client.get(reverse("customers:detail", args=[record.pk])).content.decode()
     history = page[page.index('id="panel-history"') :]
-    assert "佛山金穗食品" in history and "佛山金穗食品有限公司" in history and "13800001111" in history
+    assert (
+        "佛山金穗食品" in history and "佛山金穗食品有限公司" in history and "138 0000 1111" in history
+    )  # stored normalized (CUS-1)
     assert owner.full_name in history  # who made the change

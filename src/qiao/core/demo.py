@@ -11,6 +11,9 @@ class DemoLoader:
     key: str
     order: int
     load: Callable  # (organization, admin, rng: random.Random, stdout) -> None
+    # (organization) -> None: removes what `demo --reset` cannot, i.e. rows that are not main
+    # objects yet protect an employee (a capture form's owner); runs before the employees go.
+    unload: Callable | None = None
 
 
 _loaders: dict[str, DemoLoader] = {}

@@ -40,15 +40,11 @@ def _attachments_context(request, record) -> dict:
 
 
 def _history_context(request, record) -> dict | None:
-    history = getattr(record, "history", None)
-    if history is None:
+    if getattr(record, "history", None) is None:
         return None
-    entries = list(history.select_related("history_user").order_by("-history_date")[:20])
-    changes = []
-    for newer, older in zip(entries, [*entries[1:], None], strict=True):
-        delta = newer.diff_against(older).changes if older is not None else []
-        changes.append({"entry": newer, "changes": delta})
-    return {"changes": changes}
+    from .generic import history_entries
+
+    return {"changes": history_entries(request.user, record)}
 
 
 register_panel(Panel("comments", gettext_lazy("Comments"), "core/panels/comments.html", _comments_context, 50))

@@ -31,7 +31,8 @@ def templates() -> list[dict]:
         {
             "name": _("Customer-management specialist"),
             "description": _("Keeps the customer archive complete and correct for the whole company."),
-            "codes": ["knowledge.browse", "knowledge.manage"],
+            # The seed's sales assistant reviews opportunity registrations (OPP-2).
+            "codes": ["knowledge.browse", "knowledge.manage", "opportunity.review"],
             "object_actions": ALL_ACTIONS,
             "main": _scopes("all", "all", "owner_department"),
             "activity": _scopes("related_department", "owner", "owner", visible_objects=True),
@@ -39,7 +40,8 @@ def templates() -> list[dict]:
         {
             "name": _("Senior order follower"),
             "description": _("Follows orders and opportunities of their department and the ones below it."),
-            "codes": ["knowledge.browse"],
+            # Team leads and sales managers review their teams' opportunity registrations (OPP-2).
+            "codes": ["knowledge.browse", "lead.targets", "opportunity.review"],
             "object_actions": ALL_ACTIONS,
             "main": _scopes("related_department", "owner_department", "owner"),
             "activity": _scopes("related_department", "owner", "owner", owned_objects=True),
@@ -66,6 +68,13 @@ def templates() -> list[dict]:
             "codes": ["knowledge.browse"],
             "object_actions": ("view", "add", "change"),
             "main": _scopes("all", "owner", "none"),
+            # Prospects are their work: they keep every lead's details correct. Opportunities they
+            # register stay theirs to follow; contracts are not their business.
+            "types": {
+                "lead": _scopes("all", "all", "none"),
+                "opportunity": _scopes("owner", "owner", "none"),
+                "contract": _scopes("none", "none", "none"),
+            },
             "activity": _scopes("owner", "owner", "owner"),
         },
         {
@@ -74,6 +83,8 @@ def templates() -> list[dict]:
             "codes": ["knowledge.browse"],
             "object_actions": ("view", "add", "change"),
             "main": _scopes("all", "owner", "none"),
+            # The archive, not the sales pipeline: only the opportunities they register, no contracts.
+            "types": {"opportunity": _scopes("owner", "owner", "none"), "contract": _scopes("none", "none", "none")},
             "activity": _scopes("related_employee", "owner", "owner"),
         },
         {
@@ -94,7 +105,8 @@ def role_fields(template: dict) -> dict:
     for kind in permissions.object_types():
         if "object_actions" in template:
             codes += _object_codes(kind.code, template["object_actions"])
-        data_scopes[kind.code] = dict(template["activity"] if kind.is_activity else template["main"])
+        main = template.get("types", {}).get(kind.code, template["main"])
+        data_scopes[kind.code] = dict(template["activity"] if kind.is_activity else main)
     return {
         "name": str(template["name"]),
         "description": str(template["description"]),

@@ -46,6 +46,9 @@ class Command(BaseCommand):
         # the people, then the tree; the rest goes with the organization.
         for kind in permissions.object_types():
             kind.model.all_objects.filter(org=organization).delete()
+        for loader in demo.loaders():
+            if loader.unload is not None:
+                loader.unload(organization)
         organization.employees.all().delete()
         organization.departments.all().delete()
         organization.delete()
