@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import record_views, views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("access/explain/", record_views.explain_page, name="explain"),
     path("access/view-as/", record_views.view_as_start, name="view_as_start"),
     path("access/view-as/stop/", record_views.view_as_stop, name="view_as_stop"),
+    path("imports/", include("qiao.core.imports.urls")),
 ]
