@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "qiao.customers",
     "qiao.activities",
     "qiao.knowledge",
+    "qiao.sales",
+    "qiao.contracts",
 ]
 
 MIDDLEWARE = [
@@ -218,13 +220,19 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("QIAO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# The customer map's tile server (CUS-9), e.g. `https://tiles.example.cn/{z}/{x}/{y}.png`. Unset, the map
+# draws its offline outline of China instead; set, the browser may load images from its origin.
+MAP_TILE_URL = os.environ.get("QIAO_MAP_TILE_URL", "").strip()
+_map_tile_origin = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+MAP_TILE_ORIGINS = [f"{_map_tile_origin.scheme}://{_map_tile_origin.netloc}"] if _map_tile_origin.netloc else []
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         # ECharts, Leaflet and Tom Select position elements with inline style attributes.
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *env_list("QIAO_MAP_TILE_ORIGINS", "")],
+        "img-src": ["'self'", "data:", "blob:", *env_list("QIAO_MAP_TILE_ORIGINS", ""), *MAP_TILE_ORIGINS],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -262,6 +270,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `status`; each choice set gets a name of its own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "qiao.customers.models.lead.LeadStatus",
+        "ReferralRewardStatusEnum": "qiao.customers.models.lead.ReferralReward.Status",
+        "OpportunityStatusEnum": "qiao.sales.models.opportunity.OpportunityStatus",
+        "ContractStatusEnum": "qiao.contracts.models.ContractStatus",
+    },
 }
 
 # Celery (settings read by qiao/celery.py with the CELERY_ prefix). The default broker is the

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from qiao.customers.views_capture import public_capture
 from qiao.org.forms import LoginForm, PasswordChangeStyledForm
 
 urlpatterns = [
@@ -23,8 +24,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("qiao.org.urls")),
     path("customers/", include("qiao.customers.urls")),
+    path("f/<str:token>/", public_capture, name="capture_public"),  # LEAD-4: the public lead capture form
     path("activities/", include("qiao.activities.urls")),
     path("knowledge/", include("qiao.knowledge.urls")),
+    path("opportunities/", include("qiao.sales.urls")),
+    path("contracts/", include("qiao.contracts.urls")),
+    path("notifications/", include("qiao.core.notification_urls")),
     path("records/", include("qiao.core.record_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("qiao.api_urls")),

@@ -1,6 +1,8 @@
 from .attachments import Attachment
 from .base import AllObjectsManager, LiveManager, MainObject, OrgOwned, ScopedQuerySet, Versioned
 from .comments import Comment
+from .imports import ImportIssue, ImportJob
+from .notifications import Notification
 from .teams import ProcessStage, TeamMember
 from .view_as import ViewAsSession
 
@@ -8,8 +10,11 @@ __all__ = [
     "AllObjectsManager",
     "Attachment",
     "Comment",
+    "ImportIssue",
+    "ImportJob",
     "LiveManager",
     "MainObject",
+    "Notification",
     "OrgOwned",
     "ProcessStage",
     "ScopedQuerySet",

@@ -29,10 +29,38 @@
     });
   }
 
+  // A select with data-enhance becomes a Tom Select; with data-create too, typing a new value
+  // and pressing Enter adds it (new tags on the customer form).
   function enhanceSelects(root) {
     if (!window.TomSelect) return;
     root.querySelectorAll("select[data-enhance]:not(.tomselected)").forEach(function (element) {
-      new window.TomSelect(element, { maxOptions: 500 });
+      var options = { maxOptions: 500 };
+      if (element.dataset.create) {
+        options.create = true;
+        options.persist = false;
+        options.createOnBlur = true;
+      }
+      new window.TomSelect(element, options);
+    });
+  }
+
+  // A select with data-lookup searches the API collection named there as the user types: an
+  // organization has far too many customers to list them all in the page (the lead's introducer).
+  function enhanceLookups(root) {
+    if (!window.TomSelect) return;
+    root.querySelectorAll("select[data-lookup]:not(.tomselected)").forEach(function (element) {
+      var url = element.dataset.lookup;
+      new window.TomSelect(element, {
+        valueField: "id", labelField: "name", searchField: ["name"], maxOptions: 20,
+        load: function (query, callback) {
+          if (!query) { callback(); return; }
+          fetch(url + "?page_size=20&search=" + encodeURIComponent(query),
+            { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+            .then(function (data) { callback(data.results); })
+            .catch(function () { callback(); });
+        },
+      });
     });
   }
 
@@ -54,6 +82,7 @@
   function setUp(root) {
     renderCharts(root);
     enhanceSelects(root);
+    enhanceLookups(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });

@@ -1,0 +1,571 @@
+"""`/api/v1/opportunities/` (API-5) with an action per status change, `/api/v1/opportunity-stages/`
+and `/api/v1/competitors/`. Registration is `POST /opportunities/`; the actions are
+`POST /opportunities/{id}/submit|approve|return|resubmit|override|move-stage|win|lose/`, each one
+service call. A transition the current state does not allow, or one someone else made first,
+answers 409 with `{"detail", "code"}`; a stale `version` too (`code` "stale_version")."""
+
+import contextlib
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from qiao.core.services import StaleVersion
+from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField
+from qiao.customers.models import Contact, Customer
+from qiao.org.models import User
+
+from . import queries, services, stages
+from .errors import STALE_MESSAGE, SalesError, TransitionRefused
+from .models import Competitor, Opportunity, Stage
+
+
+class StateConflict(exceptions.APIException):
+    """409: the opportunity's state does not allow this now (or someone else changed it first)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+@contextlib.contextmanager
+def refusals():
+    """Service refusals as API answers: state and version conflicts 409 with a code; validation
+    errors 400 `{"field": [...]}` (the core handler's shape)."""
+    try:
+        yield
+    except StaleVersion as error:
+        raise StateConflict({"detail": str(STALE_MESSAGE), "code": SalesError.STALE_VERSION.value}) from error
+    except TransitionRefused as error:
+        raise StateConflict({"detail": str(error.message), "code": error.code.value}) from error
+
+
+class ContactField(serializers.PrimaryKeyRelatedField):
+    """Contacts of customers the requesting user can see."""
+
+    def get_queryset(self):
+        from qiao.customers.services import contacts_visible_to
+
+        return contacts_visible_to(self.context["request"].user)
+
+
+class OpportunitySerializer(MainObjectSerializer):
+    customer = OrgRelatedField(queryset=Customer.objects, allow_null=True, required=False)
+    contacts = ContactField(many=True, required=False, queryset=Contact.objects.none())
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    stage = serializers.PrimaryKeyRelatedField(read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+    stage_name = serializers.SerializerMethodField()
+    days_in_stage = serializers.IntegerField(read_only=True, allow_null=True)
+    submit = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=True,
+        help_text=_("On registration: submit for review at once (default), or keep a draft."),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "name",
+            "title",
+            "customer",
+            "customer_name",
+            "contact_name",
+            "phone",
+            "source",
+            "source_label",
+            "region",
+            "description",
+            "stage",
+            "stage_name",
+            "status",
+            "status_label",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "contacts",
+            "samples",
+            "project_summary",
+            "days_in_stage",
+            "return_reason",
+            "registered_at",
+            "override_reason",
+            "closed_at",
+            "lost_reason",
+            "lost_to",
+            "created_by",
+            "created_at",
+            "updated_at",
+            *MainObjectSerializer.RELATION_FIELDS,
+            "submit",
+        ]
+        read_only_fields = [
+            "status",
+            "return_reason",
+            "registered_at",
+            "override_reason",
+            "closed_at",
+            "lost_reason",
+            "lost_to",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_stage_name(self, opportunity) -> str:
+        return str(opportunity.stage) if opportunity.stage_id else ""
+
+
+class ContractInputSerializer(serializers.Serializer):
+    """The contract a won opportunity needs (CON-1); the signed file can follow with
+    `PATCH /api/v1/contracts/{id}/` (multipart)."""
+
+    number = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    currency = serializers.ChoiceField(choices=["CNY", "HKD", "USD", "EUR"], default="CNY")
+    sign_date = serializers.DateField()
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    terms = serializers.CharField(required=False, allow_blank=True)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Send the version you read; a stale one gets 409.")
+    )
+
+
+class ReasonSerializer(VersionSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class StageField(serializers.PrimaryKeyRelatedField):
+    """A stage of the requesting user's organization; any other id reads as "does not exist"."""
+
+    def get_queryset(self):
+        return self.queryset.model.objects.filter(org_id=self.context["request"].user.org_id)
+
+
+class MoveStageSerializer(VersionSerializer):
+    stage = StageField(queryset=Stage.objects.none(), help_text=_("The id of an open stage."))
+
+
+class WinSerializer(VersionSerializer):
+    contract = ContractInputSerializer()
+
+
+class LoseSerializer(ReasonSerializer):
+    competitor = serializers.PrimaryKeyRelatedField(queryset=Competitor.objects.none(), required=False, allow_null=True)
+    competitor_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+    def __init__(self, *args, opportunity=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competitor"].queryset = Competitor.objects.filter(opportunity=opportunity)
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    user = OrgRelatedField(queryset=User.objects)
+    business_role = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+
+
+def _version(data) -> int | None:
+    return data.get("version")
+
+
+def _reason(data) -> str:
+    return data.get("reason", "")
+
+
+def _stage(data) -> Stage:
+    return data["stage"]
+
+
+class OpportunityViewSet(MainObjectViewSet):
+    """Opportunities (OPP-1 … OPP-9). `POST` registers (OPP-1: the six facts, each missing one
+    named in the 400) and submits for review unless `"submit": false`."""
+
+    model = Opportunity
+    serializer_class = OpportunitySerializer
+    search_fields = ["title", "customer_name", "contact_name", "phone", "region"]
+    ordering_fields = ["created_at", "amount", "expected_close_date", "stage_entered_at"]
+    filterset_fields = ["owner", "owner_department", "status", "stage", "source", "customer"]
+    related_id_fields = ("related_users", "related_departments", "contacts")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("stage")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        submit = data.pop("submit", True)
+        serializer.instance = services.opportunity_register(actor=self.request.user, data=data, submit=submit)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        data.pop("submit", None)
+        with refusals():
+            serializer.instance = services.opportunity_update(
+                actor=self.request.user, opportunity=serializer.instance, data=data, version=version
+            )
+
+    def _answer(self, opportunity, **extra) -> Response:
+        opportunity = self.get_queryset().get(pk=opportunity.pk)
+        from qiao.core.viewsets import attach_related_ids
+
+        attach_related_ids([opportunity], self.related_id_fields)
+        return Response({**self.get_serializer(opportunity).data, **extra})
+
+    def _transition(self, request, serializer_class, service, **readers):
+        """Validate the body, call `service` as the requesting user on this opportunity with the version
+        sent, plus one keyword per reader (read from the validated body), and answer with the result."""
+        opportunity = self.get_object()
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        extra = {name: read(data) for name, read in readers.items()}
+        with refusals():
+            result = service(actor=request.user, opportunity=opportunity, version=_version(data), **extra)
+        return self._answer(result)
+
+    @extend_schema(request=VersionSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """A draft goes to review after the duplicate check; the answer's status is "submitted" or "clash"."""
+        return self._transition(request, VersionSerializer, services.opportunity_submit)
+
+    @extend_schema(request=VersionSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """OPP-2: approve a registration waiting for review. The duplicate check runs again; when it
+        finds a clash the registration fails instead and the answer's status is "clash"."""
+        return self._transition(request, VersionSerializer, services.opportunity_approve)
+
+    @extend_schema(request=ReasonSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_correction(self, request, pk=None):
+        """OPP-2: return a registration to its registrant with a reason."""
+        return self._transition(request, ReasonSerializer, services.opportunity_return, reason=_reason)
+
+    @extend_schema(request=VersionSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        return self._transition(request, VersionSerializer, services.opportunity_resubmit)
+
+    @extend_schema(request=ReasonSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"])
+    def override(self, request, pk=None):
+        """OPP-3: an administrator registers a registration that failed with a clash, with a reason."""
+        return self._transition(request, ReasonSerializer, services.opportunity_override_clash, reason=_reason)
+
+    @extend_schema(request=MoveStageSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"], url_path="move-stage")
+    def move_stage(self, request, pk=None):
+        """OPP-4: to another open stage (the kanban's drag and drop); send the version you read."""
+        return self._transition(request, MoveStageSerializer, services.opportunity_move_stage, stage=_stage)
+
+    @extend_schema(
+        request=WinSerializer,
+        responses=inline_serializer(
+            "WonOpportunity",
+            {
+                "id": serializers.IntegerField(),
+                "status": serializers.CharField(),
+                "contract": serializers.IntegerField(),
+            },
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def win(self, request, pk=None):
+        """OPP-6: close as won; the contract (CON-1) is created in the same transaction."""
+        opportunity = self.get_object()
+        serializer = WinSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with refusals():
+            try:
+                opportunity, contract = services.opportunity_mark_won(
+                    actor=request.user, opportunity=opportunity, contract=dict(data["contract"]), version=_version(data)
+                )
+            except ValidationError as error:
+                if not hasattr(error, "error_dict") or "contract" in error.error_dict:
+                    raise
+                # The contract's own fields, under "contract" as they were sent.
+                messages = {name: [str(text) for text in texts] for name, texts in error.message_dict.items()}
+                raise exceptions.ValidationError({"contract": messages}) from error
+        return self._answer(opportunity, contract=contract.pk)
+
+    @extend_schema(request=LoseSerializer, responses=OpportunitySerializer)
+    @action(detail=True, methods=["post"])
+    def lose(self, request, pk=None):
+        """OPP-6: close as lost with a reason and, when known, the competitor who won."""
+        opportunity = self.get_object()
+        serializer = LoseSerializer(data=request.data, opportunity=opportunity, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with refusals():
+            result = services.opportunity_mark_lost(
+                actor=request.user,
+                opportunity=opportunity,
+                reason=_reason(data),
+                competitor=data.get("competitor"),
+                competitor_name=data.get("competitor_name", ""),
+                version=_version(data),
+            )
+        return self._answer(result)
+
+    @extend_schema(methods=["post"], request=TeamMemberSerializer, responses=TeamMemberSerializer(many=True))
+    @extend_schema(methods=["get"], responses=TeamMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def team(self, request, pk=None):
+        """OPP-8 / PERM-12: the team with business roles; POST adds (or re-roles) one employee."""
+        opportunity = self.get_object()
+        if request.method == "POST":
+            serializer = TeamMemberSerializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            with refusals():
+                services.opportunity_team_add(
+                    actor=request.user,
+                    opportunity=opportunity,
+                    user=serializer.validated_data["user"],
+                    business_role=serializer.validated_data["business_role"],
+                )
+        return Response(_team(opportunity))
+
+    @extend_schema(request=TeamMemberSerializer, responses=TeamMemberSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="team/remove")
+    def team_remove(self, request, pk=None):
+        opportunity = self.get_object()
+        serializer = TeamMemberSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        with refusals():
+            services.opportunity_team_remove(
+                actor=request.user, opportunity=opportunity, user=serializer.validated_data["user"]
+            )
+        return Response(_team(opportunity))
+
+    @extend_schema(responses=inline_serializer("Clash", {"type": serializers.CharField()}, many=True))
+    @action(detail=True, methods=["get"])
+    def clashes(self, request, pk=None):
+        """OPP-3: the records the registration clashed with, as far as you may see them."""
+        return Response(_jsonable(queries.clashes_for_user(request.user, self.get_object())))
+
+    @extend_schema(responses=inline_serializer("OpportunityEvent", {"kind": serializers.CharField()}, many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """The review trail, stage moves and expected-signing-date changes (OPP-2, OPP-5)."""
+        opportunity = self.get_object()
+        return Response(
+            [
+                {
+                    "kind": event.kind,
+                    "label": event.get_kind_display(),
+                    "actor": event.actor_id,
+                    "at": event.at,
+                    "note": event.note,
+                    "from_stage": event.from_stage_id,
+                    "to_stage": event.to_stage_id,
+                    "old_date": event.old_date,
+                    "new_date": event.new_date,
+                }
+                for event in opportunity.events.all()
+            ]
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("since", dt.date), OpenApiParameter("until", dt.date)],
+        responses=inline_serializer("Funnel", {"rows": serializers.ListField()}),
+    )
+    @action(detail=False, methods=["get"])
+    def funnel(self, request):
+        """The funnel conversion report over the opportunities you can see (OPP-4, ANA-5)."""
+        since, until = _date_param(request, "since"), _date_param(request, "until")
+        report = queries.funnel(request.user, since=since, until=until)
+        return Response(
+            {
+                "registered": report["registered"],
+                "won": report["won"],
+                "lost": report["lost"],
+                "win_rate": report["win_rate"],
+                "rows": [
+                    {
+                        "stage": row.stage.pk,
+                        "stage_name": str(row.stage),
+                        "reached": row.reached,
+                        "here": row.here,
+                        "lost_here": row.lost_here,
+                        "conversion": row.conversion,
+                    }
+                    for row in report["rows"]
+                ],
+            }
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("first_month", dt.date), OpenApiParameter("months", int)],
+        responses=inline_serializer("Forecast", {"months": serializers.ListField()}),
+    )
+    @action(detail=False, methods=["get"])
+    def forecast(self, request):
+        """Expected revenue by month and owner, weighted by stage probability (OPP-7)."""
+        months = request.query_params.get("months", "6")
+        months = min(max(int(months), 1), 24) if months.isdigit() else 6
+        report = queries.forecast(request.user, first_month=_date_param(request, "first_month"), months=months)
+        return Response(
+            {
+                "months": [month.isoformat()[:7] for month in report["months"]],
+                "rows": [
+                    {
+                        "owner": row["owner_id"],
+                        "owner_name": row["owner"],
+                        "weighted": row["weighted"],
+                        "pipeline": row["pipeline"],
+                        "won": row["won"],
+                        "by_month": row["cells"],
+                    }
+                    for row in report["rows"]
+                ],
+                "totals": report["totals"],
+            }
+        )
+
+
+def _date_param(request, name: str) -> dt.date | None:
+    value = request.query_params.get(name, "")
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise exceptions.ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from error
+
+
+def _jsonable(rows: list[dict]) -> list[dict]:
+    return [{key: (str(value) if key == "found" else value) for key, value in row.items()} for row in rows]
+
+
+def _team(opportunity) -> list[dict]:
+    from .models import business_role_label
+
+    return [
+        {
+            "user": member.user_id,
+            "user_name": member.user.get_full_name(),
+            "business_role": member.business_role,
+            "business_role_label": business_role_label(member.business_role),
+            "stages": [stage.pk for stage in member.stages.all()],
+        }
+        for member in opportunity.team.select_related("user").prefetch_related("stages")
+    ]
+
+
+# --- Stages (OPP-4): read by everyone, changed by administrators ---------------------------------
+
+
+class StageSerializer(serializers.ModelSerializer):
+    business_role = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+    class Meta:
+        model = Stage
+        fields = ["id", "code", "name", "kind", "position", "probability", "ageing_limit_days", "business_role"]
+        read_only_fields = ["code"]
+
+    def to_representation(self, stage):
+        data = super().to_representation(stage)
+        data["name"] = str(stage)
+        data["business_role"] = stage.business_role
+        return data
+
+
+class StageViewSet(viewsets.ModelViewSet):
+    """The organization's sales stages in funnel order; `org.manage` changes them."""
+
+    serializer_class = StageSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (user.is_authenticated and user.org_id):
+            return Stage.objects.none()
+        return Stage.objects.filter(org_id=user.org_id).select_related("process_stage").order_by("position", "pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = stages.stage_create(actor=self.request.user, data=dict(serializer.validated_data))
+
+    def perform_update(self, serializer):
+        serializer.instance = stages.stage_update(
+            actor=self.request.user, stage=serializer.instance, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, stage):
+        stages.stage_delete(actor=self.request.user, stage=stage)
+
+
+# --- Competitors (OPP-5): follow their opportunity's permissions --------------------------------
+
+
+class VisibleOpportunityField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return Opportunity.objects.visible_to(self.context["request"].user)
+
+
+class CompetitorSerializer(serializers.ModelSerializer):
+    opportunity = VisibleOpportunityField()
+
+    class Meta:
+        model = Competitor
+        fields = ["id", "opportunity", "name", "strengths", "weaknesses", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+@extend_schema(parameters=[OpenApiParameter("opportunity", int)])
+class CompetitorViewSet(viewsets.ModelViewSet):
+    serializer_class = CompetitorSerializer
+    search_fields = ["name"]
+
+    queryset = Competitor.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (user.is_authenticated and getattr(user, "org_id", None)):
+            return Competitor.objects.none()
+        visible = Opportunity.objects.visible_to(user).values("pk")
+        queryset = Competitor.objects.filter(org_id=user.org_id, opportunity__in=visible)
+        opportunity = self.request.query_params.get("opportunity", "")
+        if opportunity.isdigit():
+            queryset = queryset.filter(opportunity_id=int(opportunity))
+        return queryset.order_by("name", "pk")
+
+    def get_serializer(self, *args, **kwargs):
+        if self.action in {"update", "partial_update"}:
+            kwargs["partial"] = True
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        opportunity = data.pop("opportunity")
+        with refusals():
+            serializer.instance = services.competitor_save(actor=self.request.user, opportunity=opportunity, data=data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("opportunity", None)  # a competitor stays with its opportunity
+        with refusals():
+            serializer.instance = services.competitor_save(
+                actor=self.request.user,
+                opportunity=serializer.instance.opportunity,
+                data=data,
+                competitor=serializer.instance,
+            )
+
+    def perform_destroy(self, competitor):
+        with refusals():
+            services.competitor_delete(actor=self.request.user, competitor=competitor)
