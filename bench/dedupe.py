@@ -27,18 +27,31 @@ under /tmp/qiao-bench-var. See bench/README.md and docs/dedupe.md.
 import argparse
 import csv
 import datetime as dt
-import math
 import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path("/tmp/qiao-bench-var")
+import benchkit
+from benchkit import (
+    CITIES,
+    VAR_DIR,
+    analyze,
+    copy_rows,
+    insert_rows,
+    iso_time,
+    markdown_table,
+    milliseconds_of,
+    p50,
+    p95,
+    postgres_bulk_load,
+    reset_sequences,
+    sqlite_time,
+)
+
 PAIRS = Path(__file__).resolve().parent / "dedupe_pairs.csv"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/qiao_bench_dedupe"
 DEFAULT_SQLITE_PATH = VAR_DIR / "bench-dedupe.sqlite3"
@@ -69,42 +82,20 @@ def parse_arguments() -> argparse.Namespace:
     check_rows, scan_rows = SIZES[arguments.database]
     arguments.check_rows = arguments.check_rows or check_rows
     arguments.scan_rows = arguments.scan_rows or scan_rows
-    if arguments.repeat < 20:
-        parser.error("--repeat must be at least 20 for a p95 to mean something")
-    if arguments.database == "postgres" and "bench" not in arguments.postgres_url.rsplit("/", 1)[-1]:
-        parser.error("the PostgreSQL database name must contain 'bench' (it is dropped and re-created)")
+    benchkit.require_p95_samples(parser, arguments, "repeat")
+    if arguments.database == "postgres":
+        benchkit.require_bench_database(parser, arguments.postgres_url)
     return arguments
 
 
 ARGUMENTS = parse_arguments()
-DATABASE_URL = (
-    ARGUMENTS.postgres_url if ARGUMENTS.database == "postgres" else f"sqlite:///{ARGUMENTS.sqlite_path.resolve()}"
-)
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="qiao.settings",
-    QIAO_DATABASE_URL=DATABASE_URL,
-    QIAO_VAR_DIR=str(VAR_DIR),
-    QIAO_DEBUG="0",
-)
-(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
+benchkit.setup_django(benchkit.database_url(ARGUMENTS))
 
-import django  # noqa: E402
-
-django.setup()
-
+# The project, once Django is set up.
 from dedupe_pairs_make import mobile  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import translation  # noqa: E402
-from permissions_data import (  # noqa: E402
-    CITIES,
-    LoadTimes,
-    build_organization,
-    copy_rows,
-    insert_rows,
-    iso_time,
-    postgres_bulk_load,
-    sqlite_time,
-)
+from permissions_data import build_organization  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -117,36 +108,15 @@ IS_POSTGRES = connection.vendor == "postgresql"
 
 
 # ---------------------------------------------------------------------------------------------
-# Fresh database
-
-
-def maintenance_connection():
-    import psycopg
-
-    return psycopg.connect(ARGUMENTS.postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+# Fresh database (benchkit)
 
 
 def drop_database() -> None:
-    connections.close_all()
-    if IS_POSTGRES:
-        with maintenance_connection() as maintenance:
-            maintenance.execute(f'DROP DATABASE IF EXISTS "{connection.settings_dict["NAME"]}" WITH (FORCE)')
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{ARGUMENTS.sqlite_path}{suffix}").unlink(missing_ok=True)
+    benchkit.drop_database(ARGUMENTS.postgres_url, ARGUMENTS.sqlite_path)
 
 
 def reset_database() -> float:
-    started = time.perf_counter()
-    drop_database()
-    if IS_POSTGRES:
-        with maintenance_connection() as maintenance:
-            maintenance.execute(f'CREATE DATABASE "{connection.settings_dict["NAME"]}"')
-    else:
-        ARGUMENTS.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    qiao_command = Path(sys.executable).parent / "qiao"
-    subprocess.run([qiao_command, "migrate", "--noinput", "-v0"], check=True, env=os.environ, cwd=PROJECT_DIR)
-    return time.perf_counter() - started
+    return benchkit.reset_database(ARGUMENTS.postgres_url, ARGUMENTS.sqlite_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,7 +234,7 @@ def print_quality(pairs, predictions, details, end_to_end, end_to_end_ms) -> boo
                 "pass" if ok else "FAIL",
             ]
         )
-    print(markdown_table(header, rows))
+    print(text_table(header, rows))
 
     print("\nPer kind of variation (end to end): pairs predicted correctly\n")
     kinds: dict[str, list[int]] = {}
@@ -275,7 +245,7 @@ def print_quality(pairs, predictions, details, end_to_end, end_to_end_ms) -> boo
         [kind, "same" if label == "1" else "different", f"{sum(v)}/{len(v)}"]
         for (kind, label), v in sorted(kinds.items(), key=lambda item: (item[0][1] != "1", item[0][0]))
     ]
-    print(markdown_table(["kind", "label", "correct"], kind_rows))
+    print(text_table(["kind", "label", "correct"], kind_rows))
 
     print("\nConfusion list (every pair decided wrongly, end to end; score and reasons from pair scoring)\n")
     wrong = [
@@ -439,44 +409,24 @@ def customer_rows(rng: random.Random, organization, count: int, format_time, sam
 
 def load_customers(rows: int) -> tuple[object, list, float]:
     rng = random.Random(ARGUMENTS.seed)
-    times = LoadTimes()
     with transaction.atomic():
         organization = build_organization(rng)
     sample: list = []
     started = time.perf_counter()
     table = Customer._meta.db_table
     if IS_POSTGRES:
-        with postgres_bulk_load([table], times):
+        with postgres_bulk_load([table]):
             copy_rows(table, customer_columns(), customer_rows(rng, organization, rows, iso_time, sample))
     else:
         with transaction.atomic():
             insert_rows(table, customer_columns(), customer_rows(rng, organization, rows, sqlite_time, sample))
-    with connection.cursor() as cursor:
-        if IS_POSTGRES:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {rows})")
-            cursor.execute(f"VACUUM ANALYZE {table}")
-        else:
-            cursor.execute("ANALYZE")
+    reset_sequences([Customer])
+    analyze([table])
     return organization, sample, time.perf_counter() - started
 
 
 # ---------------------------------------------------------------------------------------------
 # Measuring
-
-
-def p50(samples: list[float]) -> float:
-    return statistics.median(samples)
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-def milliseconds_of(action) -> float:
-    started = time.perf_counter_ns()
-    action()
-    return (time.perf_counter_ns() - started) / 1e6
 
 
 def check_queries(rng: random.Random, sample: list) -> list[dict]:
@@ -562,7 +512,11 @@ def measure_check(rows: int) -> dict:
                 return dedupe.find_duplicates_as_system(org_id=organization.org_id, **query)
 
             statement = baseline_sql(organization.org_id, query)
-            timings = (milliseconds_of(api), milliseconds_of(matcher), milliseconds_of(lambda s=statement: run_sql(s)))
+            timings = (
+                milliseconds_of(api)[0],
+                milliseconds_of(matcher)[0],
+                milliseconds_of(lambda s=statement: run_sql(s))[0],
+            )
             if number >= ARGUMENTS.warmup:
                 api_ms.append(timings[0])
                 matcher_ms.append(timings[1])
@@ -603,29 +557,16 @@ def measure_scan(rows: int) -> dict:
     }
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-
-    def line(cells):
-        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
-
-    return "\n".join([line(header), "|" + "|".join("-" * (width + 2) for width in widths) + "|", *map(line, rows)])
-
-
-def database_version() -> str:
-    with connection.cursor() as cursor:
-        if IS_POSTGRES:
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("SELECT sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """This report's tables hold text as much as figures: left-aligned."""
+    return markdown_table(header, rows, align="left")
 
 
 def print_speed(check: dict, scan: dict) -> bool:
     print("\n# Duplicate detection speed (bench/dedupe)\n")
     print(f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"- machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.system()} {platform.release()}")
-    print(f"- database: {database_version()}")
+    print(f"- database: {benchkit.database_version()}")
     print(f"- command: .venv/bin/python bench/{Path(__file__).name} {' '.join(sys.argv[1:])}")
     print(
         f"- {ARGUMENTS.repeat} timed checks after {ARGUMENTS.warmup} untimed, interleaved; API = POST "
@@ -649,11 +590,7 @@ def print_speed(check: dict, scan: dict) -> bool:
                 "pass" if ok else "FAIL",
             ]
         )
-    print(
-        markdown_table(
-            ["measured", "API p50", "API p95", "matcher p95", "SQL p50", "SQL p95", "target", "result"], rows
-        )
-    )
+    print(text_table(["measured", "API p50", "API p95", "matcher p95", "SQL p50", "SQL p95", "target", "result"], rows))
     print(
         f"\n{check['found']} of {ARGUMENTS.repeat} checks found a match (a quarter of the queries are new companies)."
     )
@@ -661,7 +598,7 @@ def print_speed(check: dict, scan: dict) -> bool:
     passed &= ok
     print()
     print(
-        markdown_table(
+        text_table(
             [
                 "measured",
                 "scan",

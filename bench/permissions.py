@@ -21,19 +21,18 @@ SQLite: a file under /tmp/qiao-bench-var), migrated with `qiao migrate`. See ben
 
 import argparse
 import datetime as dt
-import math
 import os
 import platform
 import random
-import statistics
-import subprocess
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path("/tmp/qiao-bench-var")
+import benchkit
+from benchkit import VAR_DIR, background_load, markdown_table, milliseconds_of, p50, p95
+
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/qiao_bench"
 DEFAULT_SQLITE_PATH = VAR_DIR / "bench-permissions.sqlite3"
 DEFAULT_ROWS = {"postgres": [100_000, 1_000_000], "sqlite": [10_000, 100_000]}
@@ -68,34 +67,18 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the last database for inspection")
     arguments = parser.parse_args()
     arguments.rows = sorted(arguments.rows or DEFAULT_ROWS[arguments.database])
-    if arguments.repeat < 20:
-        parser.error("--repeat must be at least 20 for a p95 to mean something")
-    if arguments.database == "postgres" and "bench" not in arguments.postgres_url.rsplit("/", 1)[-1]:
-        # The database is dropped at every size; refuse anything that is not obviously ours.
-        parser.error("the PostgreSQL database name must contain 'bench' (it is dropped and re-created)")
+    benchkit.require_p95_samples(parser, arguments, "repeat")
+    if arguments.database == "postgres":
+        # The database is dropped at every size.
+        benchkit.require_bench_database(parser, arguments.postgres_url)
     return arguments
 
 
 ARGUMENTS = parse_arguments()
-DATABASE_URL = (
-    ARGUMENTS.postgres_url if ARGUMENTS.database == "postgres" else f"sqlite:///{ARGUMENTS.sqlite_path.resolve()}"
-)
-# Production settings, as a deployment runs them: no DEBUG (which would also record every query).
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="qiao.settings",
-    QIAO_DATABASE_URL=DATABASE_URL,
-    QIAO_VAR_DIR=str(VAR_DIR),
-    QIAO_DEBUG="0",
-)
+benchkit.setup_django(benchkit.database_url(ARGUMENTS))
 
-# WhiteNoise warns about a missing static root; the API serves no static files.
-(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
-
-import django  # noqa: E402  (the environment above must be in place first)
-
-django.setup()
-
-from django.db import connection, connections  # noqa: E402
+# The project, once Django is set up.
+from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from permissions_data import SCOPES, LoadTimes, Organization, load_data  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
@@ -117,37 +100,16 @@ GROWTH_TOLERANCE_SHARE = 0.25
 
 
 # ---------------------------------------------------------------------------------------------
-# Fresh database per size
-
-
-def maintenance_connection():
-    import psycopg
-
-    return psycopg.connect(ARGUMENTS.postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+# Fresh database per size (benchkit)
 
 
 def drop_database() -> None:
-    connections.close_all()
-    if IS_POSTGRES:
-        with maintenance_connection() as maintenance:
-            maintenance.execute(f'DROP DATABASE IF EXISTS "{connection.settings_dict["NAME"]}" WITH (FORCE)')
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{ARGUMENTS.sqlite_path}{suffix}").unlink(missing_ok=True)
+    benchkit.drop_database(ARGUMENTS.postgres_url, ARGUMENTS.sqlite_path)
 
 
 def reset_database() -> float:
     """Drop and re-create the benchmark database, migrate it; returns the seconds it took."""
-    started = time.perf_counter()
-    drop_database()
-    if IS_POSTGRES:
-        with maintenance_connection() as maintenance:
-            maintenance.execute(f'CREATE DATABASE "{connection.settings_dict["NAME"]}"')
-    else:
-        ARGUMENTS.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    qiao_command = Path(sys.executable).parent / "qiao"
-    subprocess.run([qiao_command, "migrate", "--noinput", "-v0"], check=True, env=os.environ, cwd=PROJECT_DIR)
-    return time.perf_counter() - started
+    return benchkit.reset_database(ARGUMENTS.postgres_url, ARGUMENTS.sqlite_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,18 +156,50 @@ def relation_branches(scope: str, user: User, subtree_prefix: str, columns: str)
     }[scope]
 
 
+def relation_conditions(scope: str, user: User, subtree_prefix: str) -> list[tuple[str, list]]:
+    """The scope's relations as conditions on a customer `c`, the ones that reach most records
+    first. A relation through a many-to-many table looks up the related ids (on PostgreSQL as an
+    array, which the planner answers with one index probe per id)."""
+    subtree = "SELECT id FROM org_department WHERE path LIKE %s"
+
+    def ids_in(select: str) -> str:
+        return f"c.id = ANY(ARRAY({select}))" if IS_POSTGRES else f"c.id IN ({select})"
+
+    owned = ("c.owner_id = %s", [user.pk])
+    related = (ids_in("SELECT customer_id FROM customers_customer_related_users WHERE user_id = %s"), [user.pk])
+    in_department = ("c.owner_department_id = %s", [user.department_id])
+    in_subtree = (f"c.owner_department_id IN ({subtree})", [subtree_prefix + "%"])
+    related_to_subtree = (
+        ids_in(f"SELECT customer_id FROM customers_customer_related_departments WHERE department_id IN ({subtree})"),
+        [subtree_prefix + "%"],
+    )
+    return {
+        "owner": [owned],
+        "related_employee": [owned, related],
+        "owner_department": [in_department, owned, related],
+        "related_department": [in_subtree, related_to_subtree, owned, related],
+        "all": [("TRUE", [])],
+    }[scope]
+
+
 def hand_written_queries(scope: str, user: User, subtree_prefix: str) -> tuple[tuple[str, list], tuple[str, list]]:
     """(count, page) for the first page of `user`'s customers, newest first.
 
-    The count is COUNT(*) over the UNION of the relation branches (a record reached twice counts
-    once). The page takes the newest 50 of each branch — each an index walk or a small top-N sort —
-    and keeps the newest 50 of those: the textbook answer to "ORDER BY … LIMIT over an OR of
-    relations", which never sorts or hashes everything the user can see."""
-    branches = relation_branches(scope, user, subtree_prefix, "c.id")
-    count = (
-        f"SELECT COUNT(*) FROM ({' UNION '.join(sql for sql, _ in branches)}) AS visible",
-        [value for _, params in branches for value in params],
-    )
+    The count adds up disjoint pieces, one per relation: "reached through this relation and through
+    none of the ones before", each driven by its own index (a record reached twice counts once,
+    and nothing hashes or sorts everything the user can see). The page takes the newest 50 of each
+    branch — each an index walk or a small top-N sort — and keeps the newest 50 of those: the
+    textbook answer to "ORDER BY … LIMIT over an OR of relations"."""
+    conditions = relation_conditions(scope, user, subtree_prefix)
+    live, org = "c.org_id = %s AND c.deleted_at IS NULL", user.org_id
+    pieces, count_params = [], []
+    for number, (condition, params) in enumerate(conditions):
+        earlier = conditions[:number]
+        # COALESCE: a NULL owner department is "not in the subtree", not unknown.
+        excluded = "".join(f" AND NOT COALESCE({sql}, false)" for sql, _ in earlier)
+        pieces.append(f"(SELECT COUNT(*) FROM customers_customer c WHERE {live} AND {condition}{excluded})")
+        count_params += [org, *params, *(value for _, earlier_params in earlier for value in earlier_params)]
+    count = ("SELECT " + " + ".join(pieces), count_params)
     newest = "ORDER BY created_at DESC, id DESC"
     branches = relation_branches(scope, user, subtree_prefix, "c.id, c.created_at")
     candidates = " UNION ".join(  # a record reached by two branches is one candidate
@@ -237,6 +231,44 @@ def hand_written_queries(scope: str, user: User, subtree_prefix: str) -> tuple[t
     return count, page
 
 
+SEARCH_TEXT = (
+    "lower(c.name || ' ' || c.short_name || ' ' || c.name_pinyin || ' ' || c.name_initials || ' ' || "
+    "c.unified_social_credit_code || ' ' || c.address)"
+)
+
+
+def search_queries(scope: str, user: User, subtree_prefix: str, term: str) -> tuple[tuple[str, list], tuple[str, list]]:
+    """(count, page) of `user`'s customers that the search box finds for `term` (CUS-6: name,
+    pinyin, initials, code or address contain it; for a run of digits also the phones; or a
+    contact or a tag matches), written the plain way: the scope's relations as one OR, the search
+    as another, newest first."""
+    relations = relation_conditions(scope, user, subtree_prefix)
+    relation_sql = " OR ".join(sql for sql, _ in relations)
+    relation_params = [value for _, params in relations for value in params]
+    pattern = f"%{term}%"
+    digits_only = term.isdigit() and len(term) >= 4
+    phone = " OR c.phone_digits LIKE %s" if digits_only else ""
+    contact_phone = " OR phone_digits LIKE %s" if digits_only else ""
+    search_sql = (
+        f"({SEARCH_TEXT} LIKE %s{phone}"
+        " OR c.id IN (SELECT customer_id FROM customers_contact WHERE org_id = %s AND deleted_at IS NULL"
+        f" AND (lower(name || ' ' || name_pinyin) LIKE %s{contact_phone}))"
+        " OR c.id IN (SELECT t.customer_id FROM customers_customer_tags t JOIN customers_tag g ON g.id = t.tag_id"
+        " WHERE g.org_id = %s AND lower(g.name) LIKE %s))"
+    )
+    search_params = [pattern, *([pattern] if digits_only else []), user.org_id, pattern]
+    search_params += [*([pattern] if digits_only else []), user.org_id, pattern]
+    where = f"c.org_id = %s AND c.deleted_at IS NULL AND ({relation_sql}) AND {search_sql}"
+    params = [user.org_id, *relation_params, *search_params]
+    count = (f"SELECT COUNT(*) FROM customers_customer c WHERE {where}", params)
+    page = (
+        f"SELECT c.id, c.name FROM customers_customer c WHERE {where} ORDER BY c.created_at DESC, c.id DESC "
+        f"LIMIT {PAGE_SIZE}",
+        params,
+    )
+    return count, page
+
+
 def run_hand_written(queries) -> tuple[int, list[tuple]]:
     (count_sql, count_params), (page_sql, page_params) = queries
     with connection.cursor() as cursor:
@@ -250,37 +282,8 @@ def run_hand_written(queries) -> tuple[int, list[tuple]]:
 # Measuring
 
 
-QUIET_CORES = 0.3  # other processes' CPU use, in cores, below which the machine counts as quiet
-
-
-def cpu_times() -> tuple[int, int] | None:
-    """(busy, total) clock ticks of all CPUs since boot, or None where /proc/stat does not exist."""
-    try:
-        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except OSError:
-        return None
-    idle = fields[3] + fields[4]  # idle + iowait
-    return sum(fields) - idle, sum(fields)
-
-
-def background_load(seconds: float = 1.0) -> float | None:
-    """Cores the rest of the machine keeps busy while this benchmark sleeps (the database too)."""
-    before = cpu_times()
-    time.sleep(seconds)
-    after = cpu_times()
-    if before is None or after is None or after[1] == before[1]:
-        return None
-    return (after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1)
-
-
 def wait_for_quiet_machine() -> float | None:
-    """On a 2-core machine one busy neighbour (a test run, a build) doubles the latencies; wait a
-    while for it to finish, and report the load the measurement had to share the machine with."""
-    deadline = time.monotonic() + ARGUMENTS.quiet_wait
-    load = background_load()
-    while load is not None and load > QUIET_CORES and time.monotonic() < deadline:
-        load = background_load()
-    return load
+    return benchkit.wait_for_quiet_machine(ARGUMENTS.quiet_wait)
 
 
 @dataclass
@@ -319,22 +322,7 @@ class SizeResult:
     scopes: list[ScopeResult]
     department_path: str
     subtree_departments: int
-
-
-def p50(samples: list[float]) -> float:
-    return statistics.median(samples)
-
-
-def p95(samples: list[float]) -> float:
-    """Nearest rank: the smallest sample that 95 % of the samples do not exceed."""
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-def milliseconds_of(action) -> tuple[float, object]:
-    started = time.perf_counter_ns()
-    result = action()
-    return (time.perf_counter_ns() - started) / 1e6, result
+    searches: list = field(default_factory=list)  # SearchResult
 
 
 def api_client(token: str) -> APIClient:
@@ -405,6 +393,75 @@ def measure_scope(organization: Organization, scope: str) -> ScopeResult:
     return result
 
 
+SEARCH_SCOPES = ("owner_department", "related_department")
+SEARCH_TARGET_MS = 100.0  # issue 4: the search box for a department-scope user
+
+
+@dataclass
+class SearchResult:
+    scope: str
+    kind: str
+    term: str
+    matches: int
+    api_ms: list[float] = field(default_factory=list)
+    sql_ms: list[float] = field(default_factory=list)
+    background_load: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return p95(self.api_ms) / p95(self.sql_ms)
+
+    @property
+    def passed(self) -> bool:
+        return p95(self.api_ms) <= SEARCH_TARGET_MS and self.ratio <= MAX_RATIO
+
+
+def search_terms_for(user: User) -> list[tuple[str, str]]:
+    """What a user types into the search box, taken from the newest customer they can see: two
+    characters of its name, the first four pinyin initials, the last six digits of its phone."""
+    name_key, initials, phone_digits = (
+        Customer.objects.visible_to(user)
+        .order_by("-created_at")
+        .values_list("name_key", "name_initials", "phone_digits")[0]
+    )
+    return [("name", name_key[-4:-2]), ("initials", initials[:4]), ("phone digits", phone_digits[-6:])]
+
+
+def measure_search(organization: Organization, scope: str) -> list[SearchResult]:
+    user = User.objects.get(pk=organization.measured_users[scope].pk)
+    client = api_client(organization.tokens[scope])
+    results = []
+    for kind, term in search_terms_for(user):
+        path = f"{API_PATH}&search={urllib.parse.quote(term)}"
+        queries = search_queries(scope, user, organization.measured_department.path, term)
+
+        def fetch(path=path):
+            response = client.get(path, secure=True)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path} answered {response.status_code}")
+            return response.json()
+
+        def run_sql(queries=queries):
+            return run_query(queries[0])[0][0], run_query(queries[1])
+
+        body, (total, page) = fetch(), run_sql()
+        if body["count"] != total or [row["id"] for row in body["results"]] != [row[0] for row in page]:
+            raise AssertionError(f"search {term!r} as {scope}: API {body['count']} rows ≠ SQL {total} rows")
+        for _ in range(ARGUMENTS.warmup):
+            fetch()
+            run_sql()
+        load_before = wait_for_quiet_machine()
+        result = SearchResult(scope, kind, term, total)
+        for _ in range(ARGUMENTS.repeat):
+            result.api_ms.append(milliseconds_of(fetch)[0])
+            connection.ensure_connection()
+            result.sql_ms.append(milliseconds_of(run_sql)[0])
+        loads = [load for load in (load_before, background_load()) if load is not None]
+        result.background_load = max(loads) if loads else None
+        results.append(result)
+    return results
+
+
 def run_query(query) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(*query)
@@ -425,13 +482,23 @@ def explain_queries(organization: Organization) -> None:
     for scope in ("owner_department", "related_department"):
         user = User.objects.get(pk=organization.measured_users[scope].pk)
         queryset = Customer.objects.visible_to(user, "view")
-        with CaptureQueriesContext(connection) as captured:
+        # The engine counts relation by relation: one COUNT per branch, then the page.
+        with CaptureQueriesContext(connection) as counting:
             queryset.count()
+        with CaptureQueriesContext(connection) as paging:
             list(queryset[:PAGE_SIZE])
-        engine_queries = [(query["sql"], None) for query in captured.captured_queries[-2:]]
-        hand_written = hand_written_queries(scope, user, organization.measured_department.path)
+        engine_queries = [
+            *((f"count {number}", query["sql"], None) for number, query in enumerate(counting.captured_queries, 1)),
+            ("page", paging.captured_queries[-1]["sql"], None),
+        ]
+        hand_written = [
+            (label, *query)
+            for label, query in zip(
+                ("count", "page"), hand_written_queries(scope, user, organization.measured_department.path), strict=True
+            )
+        ]
         for source, queries in (("engine", engine_queries), ("hand-written", hand_written)):
-            for label, (sql, params) in zip(("count", "page"), queries, strict=True):
+            for label, sql, params in queries:
                 print(f"\n### {source} {label}, {scope}: EXPLAIN {'ANALYZE' if IS_POSTGRES else 'QUERY PLAN'}\n")
                 print(sql.strip())
                 print(f"-- parameters: {params}\n" if params else "")
@@ -471,23 +538,42 @@ def run_size(rows: int) -> SizeResult:
             flush=True,
         )
         results.append(result)
+    searches = []
+    for scope in SEARCH_SCOPES:
+        for search in measure_search(organization, scope):
+            print(
+                f"   search {search.kind:<13} {search.term!r:<10} as {scope:<19} {search.matches:>7,} rows  "
+                f"API p95 {p95(search.api_ms):7.1f} ms  SQL p95 {p95(search.sql_ms):7.1f} ms",
+                flush=True,
+            )
+            searches.append(search)
     if ARGUMENTS.explain:
         explain_queries(organization)
-    return SizeResult(rows, load, migrate_seconds, results, department.path, subtree.count())
+    return SizeResult(rows, load, migrate_seconds, results, department.path, subtree.count(), searches)
 
 
 # ---------------------------------------------------------------------------------------------
 # Reporting
 
 
-def markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-
-    def line(cells):
-        return "| " + " | ".join(str(cell).rjust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
-
-    separator = "|" + "|".join("-" * (width + 1) + ":" for width in widths) + "|"
-    return "\n".join([line(header), separator, *(line(row) for row in rows)])
+def search_table(size: SizeResult) -> str:
+    header = ["scope", "typed", "term", "rows found", "API p50", "API p95", "SQL p50", "SQL p95", "ratio", "result"]
+    rows = [
+        [
+            search.scope,
+            search.kind,
+            search.term,
+            f"{search.matches:,}",
+            f"{p50(search.api_ms):.1f}",
+            f"{p95(search.api_ms):.1f}",
+            f"{p50(search.sql_ms):.1f}",
+            f"{p95(search.sql_ms):.1f}",
+            f"{search.ratio:.2f}×",
+            "pass" if search.passed else "FAIL",
+        ]
+        for search in size.searches
+    ]
+    return markdown_table(header, rows)
 
 
 def main_table(size: SizeResult) -> str:
@@ -586,7 +672,7 @@ def report(sizes: list[SizeResult]) -> bool:
     print("\n# Permission engine (bench/permissions)\n")
     print(f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"- machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.system()} {platform.release()}")
-    print(f"- database: {database_version()} ({settings['NAME']})")
+    print(f"- database: {benchkit.database_version()} ({settings['NAME']})")
     print(f"- command: .venv/bin/python bench/{Path(__file__).name} {' '.join(sys.argv[1:])}")
     print(
         f"- {ARGUMENTS.repeat} timed requests per user after {ARGUMENTS.warmup} untimed; times in ms; API = "
@@ -594,7 +680,7 @@ def report(sizes: list[SizeResult]) -> bool:
     )
     print(
         "- background load: cores other processes kept busy just before and after each user's measurement "
-        f"(the run waits up to {ARGUMENTS.quiet_wait:.0f} s for it to drop below {QUIET_CORES})"
+        f"(the run waits up to {ARGUMENTS.quiet_wait:.0f} s for it to drop below {benchkit.QUIET_CORES})"
     )
     all_passed = True
     for size in sizes:
@@ -611,6 +697,12 @@ def report(sizes: list[SizeResult]) -> bool:
         )
         print(breakdown_table(size))
         all_passed &= all(result.passed for result in size.scopes)
+        print(
+            f"\nSearch box (CUS-6), `{API_PATH}&search=…`, ms; "
+            f"target p95 ≤ {SEARCH_TARGET_MS:.0f} ms, ≤ {MAX_RATIO}×:\n"
+        )
+        print(search_table(size))
+        all_passed &= all(search.passed for search in size.searches)
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         rows, passed = growth_rows(small, large)
@@ -624,15 +716,6 @@ def report(sizes: list[SizeResult]) -> bool:
         )
     print(f"\nOverall: {'all targets met' if all_passed else 'some targets FAILED'}")
     return all_passed
-
-
-def database_version() -> str:
-    with connection.cursor() as cursor:
-        if IS_POSTGRES:
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        cursor.execute("SELECT sqlite_version()")
-        return f"SQLite {cursor.fetchone()[0]}"
 
 
 def main() -> int:

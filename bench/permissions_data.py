@@ -3,23 +3,44 @@ deep, N customers with realistic relation spreads, and the five measured users. 
 bench/permissions.py once Django is set up; every size is generated from the same seed."""
 
 import bisect
-import contextlib
 import datetime as dt
+import functools
 import math
 import random
 import secrets
 import statistics
-import sys
 import time
 from array import array
 from dataclasses import dataclass, field
 
+from benchkit import (
+    CITIES,
+    CREDIT_CODE_ALPHABET,
+    GIVEN_NAMES,
+    INDUSTRIES,
+    NAME_WORDS,
+    STREETS,
+    SURNAMES,
+    analyze,
+    copy_rows,
+    extra_columns,
+    insert_rows,
+    iso_time,
+    m2m_table,
+    m2m_through_models,
+    pairs,
+    postgres_bulk_load,
+    reset_sequences,
+    sqlite_time,
+    words,
+)
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
+from qiao.customers.chinese import parse_address, pinyin_keys, uscc_check_character
 from qiao.customers.models import Customer
+from qiao.customers.pool import customer_settings
 from qiao.org.models import Department, Role, User
 from qiao.org.services import organization_create
 
@@ -49,24 +70,11 @@ HEAVY_OWNER_SHARE = 0.015  # key-account managers owning ten times the usual
 HISTORY_YEARS = 5
 SCOPES = ("owner", "related_employee", "owner_department", "related_department", "all")  # one measured user each
 
-
-def words(text: str) -> list[str]:
-    return text.split()
-
-
-CITIES = words(
-    "上海 杭州 南京 苏州 无锡 宁波 合肥 福州 厦门 济南 青岛 广州 深圳 东莞 佛山 成都 重庆 武汉 长沙 郑州 西安 天津 "
-    "北京 石家庄 太原 沈阳 大连 长春 哈尔滨 南昌 昆明 贵阳 南宁 海口 兰州 银川 西宁 乌鲁木齐 呼和浩特 拉萨 温州 绍兴 "
-    "嘉兴 金华 台州 常州 徐州 扬州 南通 泉州 漳州 烟台 潍坊 洛阳"
-)
+# The cities, name words, industries, streets and people's names are benchkit's, shared with
+# bench/imports.py and bench/opportunities.py.
 REGIONS = words("华东 华南 华北 华中 西南 西北 东北 江苏 浙江 山东 福建 广东 四川 湖北 河南 河北 安徽 湖南")
 DIVISIONS = ["销售中心", "渠道发展部", "大客户部", "客户服务中心", "市场部", "电商事业部"]
-NAME_WORDS = words("恒 泰 华 盛 鑫 源 达 通 信 和 瑞 丰 隆 兴 宏 远 金 星 海 天 嘉 德 安 永 佳 美 汇 成 新 大")
-INDUSTRIES = words("贸易 商贸 科技 食品 茶叶 服饰 建材 五金 电子 医药 家居 物流 文化 农业 酒业 日化 母婴 汽配")
 LEGAL_FORMS = ["有限公司", "有限责任公司", "股份有限公司", "商行", "经营部"]
-SURNAMES = words("王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹")
-GIVEN_NAMES = words("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 秀 霞 平 刚 桂 英 华 建 文 玉 兰 红 鹏")
-CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +206,10 @@ def build_organization(rng: random.Random) -> Organization:
 
     owner_weight_of = dict(zip(employee_ids, owner_weights, strict=True))
     measured_users, tokens = create_measured_users(organization, measured_department, owner_weight_of)
+    # The public pool (CUS-12) is a view rule beside the scopes: open here to a team outside the
+    # measured subtree, so that the measured users see exactly what their scopes give them.
+    pool_team = next(d for d in departments.values() if not d.path.startswith(measured_department.path) and d.depth > 1)
+    customer_settings(organization.pk).pool_departments.set([pool_team])
     return Organization(
         org_id=organization.pk,
         admin_id=admin.pk,
@@ -265,13 +277,14 @@ def weighted_pick(rng: random.Random, items: list[int], cumulative_weights: list
     return items[bisect.bisect_left(cumulative_weights, rng.random() * cumulative_weights[-1])]
 
 
-def weighted_count(rng: random.Random, choices) -> int:
+def pick_by_share(rng: random.Random, shares):
+    """One value of (value, share) pairs whose shares add up to 1, drawn with one random number."""
     draw = rng.random()
-    for count, share in choices:
+    for value, share in shares:
         draw -= share
         if draw < 0:
-            return count
-    return choices[-1][0]
+            return value
+    return shares[-1][0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,31 +323,43 @@ KNOWN_COLUMNS = (
     "phone",
     "unified_social_credit_code",
     "notes",
+    # What prepare_customer derives, so that search (CUS-6) has realistic keys to look through
+    "name_pinyin",
+    "name_initials",
+    "name_key",
+    "phone_digits",
+    "province",
+    "city",
+    "address",
 )
 
 
-def extra_columns() -> list[tuple[str, object]]:
-    """Columns a later migration added to Customer (the full archive of CUS-1 comes later): filled
-    with the field's default, or left NULL. A required column without a default stops the run with a
-    clear message instead of a constraint error deep inside COPY."""
-    extras = []
-    for model_field in Customer._meta.concrete_fields:
-        if model_field.column in KNOWN_COLUMNS:
-            continue
-        if model_field.has_default():
-            extras.append((model_field.column, model_field.get_db_prep_save(model_field.get_default(), connection)))
-        elif not model_field.null:
-            sys.exit(
-                f"bench/permissions.py does not know how to fill Customer.{model_field.name}: add it to customer_rows()"
-            )
-    return extras
+def customer_extra_columns() -> list[tuple[str, object]]:
+    """Columns of Customer this benchmark does not vary (the rest of the CUS-1 archive)."""
+    return extra_columns(Customer, KNOWN_COLUMNS)
+
+
+CITY_ADDRESS = {city: (parse_address(city).province, parse_address(city).city or city) for city in CITIES}
+
+
+@functools.cache
+def part_keys(part: str) -> tuple[str, str]:
+    return pinyin_keys(part)
+
+
+def name_search_keys(stem_parts: tuple[str, ...], legal_form: str) -> tuple[str, str, str]:
+    """(name_pinyin, name_initials, name_key) of a generated name, from its parts' pinyin (cached:
+    pinyin of a million whole names would take minutes). The name key is the name without its legal
+    form, which is what company_name_key gives for these plain generated names."""
+    keys = [part_keys(part) for part in (*stem_parts, legal_form)]
+    return "".join(full for full, _ in keys), "".join(initials for _, initials in keys), "".join(stem_parts)
 
 
 def customer_rows(rng: random.Random, organization: Organization, count: int, collected: CustomerRows, format_time):
     """Yield customer rows (KNOWN_COLUMNS order, then the extras) and collect the M2M pairs."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     employee_ids, department_ids = organization.employee_ids, organization.department_ids
-    extras = tuple(value for _, value in extra_columns())
+    extras = tuple(value for _, value in customer_extra_columns())
     for customer_id, created_at in enumerate(creation_times(rng, count, now), start=1):
         owner_id = owner_department_id = None
         if rng.random() < POOL_SHARE:
@@ -349,7 +374,7 @@ def customer_rows(rng: random.Random, organization: Organization, count: int, co
         if rng.random() < RELATED_USERS_SHARE:
             colleagues = organization.employees_by_department.get(organization.employee_department.get(owner_id), ())
             chosen = set()
-            for _ in range(weighted_count(rng, RELATED_USERS_COUNTS)):
+            for _ in range(pick_by_share(rng, RELATED_USERS_COUNTS)):
                 if colleagues and rng.random() < RELATED_COLLEAGUE_SHARE:
                     chosen.add(rng.choice(colleagues))
                 else:
@@ -360,7 +385,7 @@ def customer_rows(rng: random.Random, organization: Organization, count: int, co
         if rng.random() < RELATED_DEPARTMENTS_SHARE:
             chosen = {
                 weighted_pick(rng, department_ids, organization.department_cumulative_weights)
-                for _ in range(weighted_count(rng, RELATED_DEPARTMENTS_COUNTS))
+                for _ in range(pick_by_share(rng, RELATED_DEPARTMENTS_COUNTS))
             }
             for department_id in sorted(chosen):
                 collected.related_departments.extend((customer_id, department_id))
@@ -370,13 +395,11 @@ def customer_rows(rng: random.Random, organization: Organization, count: int, co
         if rng.random() < DELETED_SHARE:
             deleted_at = format_time(updated_at)
             deleted_by_id = owner_id or organization.admin_id
-        name = (
-            rng.choice(CITIES)
-            + rng.choice(NAME_WORDS)
-            + rng.choice(NAME_WORDS)
-            + rng.choice(INDUSTRIES)
-            + rng.choice(LEGAL_FORMS)
-        )
+        city, legal_form = rng.choice(CITIES), rng.choice(LEGAL_FORMS)
+        stem_parts = (city, rng.choice(NAME_WORDS), rng.choice(NAME_WORDS), rng.choice(INDUSTRIES))
+        name = "".join(stem_parts) + legal_form
+        mobile = f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+        credit_code = "91" + "".join(rng.choices(CREDIT_CODE_ALPHABET, k=15))
         yield (
             customer_id,
             organization.org_id,
@@ -389,25 +412,15 @@ def customer_rows(rng: random.Random, organization: Organization, count: int, co
             owner_department_id,
             owner_id or organization.admin_id,
             name,
-            f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
-            "91" + "".join(rng.choices(CREDIT_CODE_ALPHABET, k=16)),
+            f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}",  # as prepare_customer writes a mobile number
+            credit_code + uscc_check_character(credit_code),
             "" if rng.random() < 0.8 else "老客户介绍，关注价格和账期。",
+            *name_search_keys(stem_parts, legal_form),
+            mobile,
+            *CITY_ADDRESS[city],
+            f"{CITY_ADDRESS[city][1]}{rng.choice(STREETS)}{rng.randrange(1, 999)}号",
             *extras,
         )
-
-
-def m2m_table(field_name: str) -> tuple[str, str, str]:
-    model_field = Customer._meta.get_field(field_name)
-    return (
-        model_field.remote_field.through._meta.db_table,
-        model_field.m2m_column_name(),
-        model_field.m2m_reverse_name(),
-    )
-
-
-def pairs(flat: array):
-    iterator = iter(flat)
-    return zip(iterator, iterator, strict=True)
 
 
 @dataclass
@@ -430,13 +443,13 @@ def load_data(rng: random.Random, rows: int) -> tuple[Organization, LoadTimes]:
         organization = build_organization(rng)
     times.organization = time.perf_counter() - started
 
-    columns = [*KNOWN_COLUMNS, *(column for column, _ in extra_columns())]
+    columns = [*KNOWN_COLUMNS, *(column for column, _ in customer_extra_columns())]
     collected = CustomerRows()
-    users_table = m2m_table("related_users")
-    departments_table = m2m_table("related_departments")
+    users_table = m2m_table(Customer, "related_users")
+    departments_table = m2m_table(Customer, "related_departments")
     tables = [Customer._meta.db_table, users_table[0], departments_table[0]]
     if IS_POSTGRES:
-        with postgres_bulk_load(tables, times):
+        with postgres_bulk_load(tables) as rebuild:
             started = time.perf_counter()
             copy_rows(Customer._meta.db_table, columns, customer_rows(rng, organization, rows, collected, iso_time))
             times.customers = time.perf_counter() - started
@@ -444,6 +457,7 @@ def load_data(rng: random.Random, rows: int) -> tuple[Organization, LoadTimes]:
             copy_rows(users_table[0], users_table[1:], pairs(collected.related_users))
             copy_rows(departments_table[0], departments_table[1:], pairs(collected.related_departments))
             times.relations = time.perf_counter() - started
+        times.indexes = rebuild.seconds
     else:
         started = time.perf_counter()
         with transaction.atomic():
@@ -456,101 +470,6 @@ def load_data(rng: random.Random, rows: int) -> tuple[Organization, LoadTimes]:
             insert_rows(users_table[0], users_table[1:], pairs(collected.related_users))
             insert_rows(departments_table[0], departments_table[1:], pairs(collected.related_departments))
         times.relations = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Customer, *m2m_through_models()]):
-            cursor.execute(sql)
-
-    # Fresh statistics, as autovacuum / `ANALYZE` would have them on a live system; on PostgreSQL
-    # VACUUM also writes the visibility map that index-only scans rely on.
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        if IS_POSTGRES:
-            for table in [*tables, "org_department", "org_user"]:
-                cursor.execute(f"VACUUM ANALYZE {table}")
-        else:
-            cursor.execute("ANALYZE")
-    times.analyze = time.perf_counter() - started
+    reset_sequences([Customer, *m2m_through_models(Customer, ("related_users", "related_departments"))])
+    times.analyze = analyze([*tables, "org_department", "org_user"])
     return organization, times
-
-
-def m2m_through_models():
-    return [Customer._meta.get_field(name).remote_field.through for name in ("related_users", "related_departments")]
-
-
-def iso_time(moment: dt.datetime) -> str:
-    return moment.isoformat()
-
-
-def sqlite_time(moment: dt.datetime) -> str:
-    # Exactly what Django stores on SQLite (naive UTC text), so ordering and comparisons match.
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
-@contextlib.contextmanager
-def postgres_bulk_load(tables: list[str], times: LoadTimes):
-    """Load the way pg_restore does: without the secondary indexes and foreign keys, then build
-    the indexes in one pass each and validate each foreign key with one query. Row-by-row index
-    maintenance and millions of deferred foreign-key triggers would take several times longer;
-    the database still checks every constraint."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
-            FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)
-            """,
-            [tables],
-        )
-        foreign_keys = cursor.fetchall()
-        cursor.execute(
-            """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-            FROM pg_index i
-            WHERE i.indrelid::regclass::text = ANY(%s)
-              AND NOT i.indisprimary
-              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-            """,
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for table, name, _ in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    yield
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        cursor.execute("RESET maintenance_work_mem")
-    times.indexes = time.perf_counter() - started
-
-
-def copy_rows(table: str, columns, rows, chunk_rows: int = 20_000) -> None:
-    """COPY in text format; the generated values hold no tabs, newlines or backslashes."""
-    column_list = ", ".join(columns)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-        lines = []
-        for row in rows:
-            lines.append("\t".join(r"\N" if value is None else str(value) for value in row))
-            if len(lines) == chunk_rows:
-                copy.write("\n".join(lines) + "\n")
-                lines.clear()
-        if lines:
-            copy.write("\n".join(lines) + "\n")
-
-
-def insert_rows(table: str, columns, rows, chunk_rows: int = 20_000) -> None:
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    with connection.cursor() as cursor:
-        chunk = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == chunk_rows:
-                cursor.executemany(sql, chunk)
-                chunk.clear()
-        if chunk:
-            cursor.executemany(sql, chunk)
