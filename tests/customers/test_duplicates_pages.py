@@ -62,7 +62,7 @@ def test_api5_check_with_nothing_matching_returns_an_empty_list(admin_api):
         ({}, "name"),
         ({"address": "杭州市西湖区"}, "name"),
         ({"name": "x" * 201}, "name"),
-        ({"name": "西湖贸易", "types": ["opportunity"]}, "types"),
+        ({"name": "西湖贸易", "types": ["contract"]}, "types"),
         ({"name": "西湖贸易", "limit": 0}, "limit"),
         ({"name": ["not", "text"]}, "name"),
     ],
@@ -94,6 +94,43 @@ def test_api5_check_shows_invisible_matches_only_as_a_clash_with_the_owner(organ
     assert hidden["id"] is None and hidden["name"] == "" and hidden["owner"] == "韩梅梅"
     body = response.content.decode()
     assert str(theirs.pk) not in {str(m["id"]) for m in matches} and "西湖贸易（杭州）" not in body
+
+
+def test_api5_check_returns_the_open_registrations_that_block_opp3(organization, reps):
+    """API-5: the matches include the open opportunity registrations (type "opportunity") that make
+    a registration fail (OPP-3); the owner sees theirs in full, anyone else only whose it is."""
+    from qiao.sales.models import OpportunityStatus
+    from tests.sales.helpers import opportunity
+
+    li, han, _mine, _theirs = reps
+    held = opportunity(
+        organization, han, status=OpportunityStatus.SUBMITTED, customer_name="温州红日五金有限公司", phone="13900001111"
+    )
+    opportunity(  # a closed one holds nothing any more
+        organization, han, status=OpportunityStatus.LOST, customer_name="温州红日五金", phone="13900002222"
+    )
+    body = {"name": "温州红日五金", "phone": "139 0000 1111"}
+
+    own = api_client_for(han).post(CHECK, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert own.status_code == 200
+    (match,) = own.json()["matches"]
+    assert (match["type"], match["id"], match["name"], match["visible"]) == (
+        "opportunity",
+        held.pk,
+        "温州红日五金有限公司",
+        True,
+    )
+    assert match["score"] >= 0.8 and match["reasons"]
+
+    other = api_client_for(li).post(CHECK, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert other.status_code == 200
+    (hidden,) = other.json()["matches"]
+    assert hidden["type"] == "opportunity" and hidden["id"] is None and hidden["name"] == ""
+    assert hidden["visible"] is False and hidden["owner"] == "韩梅梅"
+    assert "韩梅梅" in hidden["reasons"][0] and "温州红日" not in other.content.decode()
+
+    only_customers = api_client_for(han).post(CHECK, {**body, "types": ["customer"]}, format="json")
+    assert only_customers.json() == {"matches": []}
 
 
 def test_api5_check_excludes_the_record_being_edited(admin_api, organization, admin_user):

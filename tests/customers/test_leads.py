@@ -400,6 +400,89 @@ def test_lead1_later_modules_extend_the_conversion_inside_its_transaction(world,
     assert not Customer.objects.filter(name="东莞百佳超市").exists() and fresh(lead).status == "new"
 
 
+def _full_lead(owner, **data):
+    """A lead that says all six facts of an opportunity registration (OPP-1)."""
+    return new_lead(
+        owner,
+        **{
+            "name": "陈志强",
+            "company": "温州瓯江五金有限公司",
+            "phone": "13857712345",
+            "source": "referral",
+            "address": "浙江省温州市鹿城区人民路18号",
+            "notes": "想给八家门店换收银系统",
+            **data,
+        },
+    )
+
+
+def test_lead3_converting_can_also_register_the_opportunity_without_retyping(world):
+    from qiao.sales.models import Opportunity
+
+    owner = world["owner"]
+    conversion = leads.lead_convert(actor=owner, lead=_full_lead(owner), options={"register_opportunity": True})
+    opportunity = conversion.extras["opportunity"]
+    assert Opportunity.objects.get() == opportunity and opportunity.status == "submitted"  # waits for review
+    assert (opportunity.customer_name, opportunity.contact_name, opportunity.phone, opportunity.source) == (
+        "温州瓯江五金有限公司",
+        "陈志强",
+        "138 5771 2345",
+        "referral",
+    )
+    assert opportunity.region == "浙江省温州市鹿城区" and opportunity.description == "想给八家门店换收银系统"
+    assert opportunity.customer == conversion.customer and list(opportunity.contacts.all()) == [conversion.contact]
+    assert opportunity.owner == owner and opportunity.owner_department == owner.department
+    assert conversion.extras["messages"]
+    plain = leads.lead_convert(actor=owner, lead=_full_lead(owner, company="丽水青瓷商行", phone="13857700000"))
+    assert "opportunity" not in plain.extras and Opportunity.objects.count() == 1  # only when asked
+
+
+def test_lead3_the_conversion_page_offers_the_opportunity_and_names_missing_facts(world, client):
+    from qiao.sales.models import Opportunity
+
+    owner = world["owner"]
+    client.force_login(owner)
+    lacking = _full_lead(owner, company="台州海门渔具店", phone="13857799999", address="", notes="")
+    url = reverse("customers:leads:convert", args=[lacking.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="register_opportunity"' in page and "Also register an opportunity" in page
+    form = {"customer_name": "台州海门渔具店", "contact_name": "陈志强", "version": lacking.version}
+    refused = client.post(url, {**form, "register_opportunity": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert 'data-option-errors="register_opportunity"' in text
+    assert "the region (the lead&#x27;s province and city, or its address)" in text
+    assert "the description (the lead&#x27;s notes)" in text and "the phone" not in text
+    # All or nothing: the conversion was undone with the registration.
+    assert not Customer.objects.exists() and fresh(lacking).status == "new" and not Opportunity.objects.exists()
+
+    lead = _full_lead(owner)
+    done = client.post(
+        reverse("customers:leads:convert", args=[lead.pk]),
+        {
+            "customer_name": "温州瓯江五金有限公司",
+            "contact_name": "陈志强",
+            "version": lead.version,
+            "register_opportunity": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert done.status_code == 302
+    opportunity = Opportunity.objects.get()
+    assert opportunity.customer == fresh(lead).converted_customer and opportunity.status == "submitted"
+    shown = client.get(done["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "is registered and waits for review" in shown
+
+
+def test_lead3_the_opportunity_option_is_only_for_those_who_may_register(world, client):
+    viewer_role = role(world["organization"], "只看线索", view="owner", edit="owner", types=["lead", "customer"])
+    clerk = employee(world["organization"], "销售部", viewer_role, full_name="孙丽")
+    lead = new_lead(clerk, company="嘉兴南湖茶庄")
+    client.force_login(clerk)
+    page = client.get(reverse("customers:leads:convert", args=[lead.pk])).content.decode()
+    assert 'id="convert-form"' in page and 'name="register_opportunity"' not in page
+
+
 # --- LEAD-2: hot leads on the work focus list ---------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from qiao.core.models import Notification
 from qiao.sales import services
-from qiao.sales.models import Stage
+from qiao.sales.models import Opportunity, Stage, is_overdue_in
 from qiao.sales.tasks import stage_ageing_reminders
 
 from .helpers import opportunity, stage
@@ -74,3 +74,36 @@ def test_opp9_time_in_stage_is_on_the_card_and_the_page(sales, client):
     )
     board = client.get("/opportunities/kanban/").content.decode()
     assert "qiao-overdue" in board and "45" in board
+
+
+def test_opp9_the_badge_and_the_reminder_agree_at_the_boundary(sales):
+    """Overdue means more than the limit in whole days in the stage — the days the card shows — for
+    the badge, the reminder task and the workbench alike."""
+    limit = stage(sales.organization, "target").ageing_limit_days
+    now = timezone.now()
+    day = dt.timedelta(days=1)
+    boundary = now - (limit + 1) * day
+    assert is_overdue_in(stage_entered_at=boundary, limit_days=limit, now=now)
+    assert not is_overdue_in(stage_entered_at=boundary + dt.timedelta(microseconds=1), limit_days=limit, now=now)
+    assert not is_overdue_in(stage_entered_at=boundary - 999 * day, limit_days=None, now=now)
+    cases = {  # time in the stage → overdue?
+        limit * day + dt.timedelta(hours=12): False,  # the card says `limit` days: not over it
+        (limit + 1) * day - dt.timedelta(minutes=1): False,
+        (limit + 1) * day: True,
+        (limit + 1) * day + dt.timedelta(hours=5): True,
+    }
+    records = {}
+    for index, (spent, _overdue) in enumerate(cases.items()):
+        record = opportunity(
+            sales.organization, sales.rep, customer_name=f"边界测试{index}号店", phone=f"1370000100{index}"
+        )
+        Opportunity.objects.filter(pk=record.pk).update(stage_entered_at=now - spent)
+        records[spent] = Opportunity.objects.select_related("stage").get(pk=record.pk)
+    assert services.stage_ageing_remind_as_system(now=now) == sum(cases.values())
+    for spent, overdue in cases.items():
+        record = Opportunity.objects.select_related("stage").get(pk=records[spent].pk)
+        assert (record.ageing_notified_at is not None) == overdue, spent
+        assert records[spent].is_overdue_in_stage == overdue, spent
+        assert (record.days_in_stage > limit) == overdue
+    for note in Notification.objects.filter(verb="opportunity.ageing", recipient=sales.rep):
+        assert f"{limit + 1}" in str(note)  # never "in the stage for 14 days; the stage allows 14"

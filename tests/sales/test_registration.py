@@ -104,6 +104,24 @@ def test_opp1_api_registration_and_draft(sales):
     assert draft.json()["status"] == "draft"
 
 
+def test_opp1_api_registration_without_an_open_stage_is_a_clear_400_not_a_500(sales):
+    """API-4: a refusal of the registration service (here: the organization has no open sales stage
+    left, OPP-4) answers a 400 with the service's message, never a 500."""
+    from qiao.sales.models import Stage
+
+    Stage.objects.filter(org=sales.organization).delete()
+    for submit in (True, False):
+        response = client_for(sales.rep).post(
+            API, {**REGISTRATION, "submit": submit}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 400, response.content
+        (message,) = response.json()["non_field_errors"]
+        assert "no “Open” sales stage" in message and "administrator sets up the stages" in message
+    chinese = client_for(sales.rep).post(API, dict(REGISTRATION), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 400 and has_chinese(chinese.json()["non_field_errors"][0])
+    assert not Opportunity.objects.exists()
+
+
 def test_opp1_registering_for_a_customer_record_fills_its_facts(sales):
     shop = customer(sales.organization, name="南京永辉超市有限公司", owner=sales.rep, phone="025 8888 6666")
     data = {k: v for k, v in REGISTRATION.items() if k not in ("customer_name", "phone")}

@@ -73,6 +73,27 @@ def test_opp4_a_stage_that_held_opportunities_or_the_last_of_its_kind_stays(sale
     assert error_codes(caught.value) == {SalesError.NO_STAGES}
 
 
+def test_opp4_a_stage_an_opportunity_has_left_cannot_be_removed_either(sales, client):
+    """No opportunity is in the stage any more, but one was: its timeline names the stage, so the
+    stage stays (renaming it is the way), through the service, the page and the API alike."""
+    extra = stages.stage_create(actor=sales.admin, data={"name": "方案演示", "position": 25, "probability": 30})
+    record = opportunity(sales.organization, sales.rep, stage_code="obtained")
+    record = services.opportunity_move_stage(actor=sales.rep, opportunity=record, stage=extra)
+    services.opportunity_move_stage(actor=sales.rep, opportunity=record, stage=stage(sales.organization, "needs"))
+    assert not extra.opportunities.exists()
+    with pytest.raises(ValidationError) as caught:
+        stages.stage_delete(actor=sales.admin, stage=extra)
+    assert error_codes(caught.value) == {SalesError.STAGE_IN_USE}
+    client.force_login(sales.admin)
+    client.post(f"/opportunities/stages/{extra.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en")
+    assert client_for(sales.admin).delete(f"/api/v1/opportunity-stages/{extra.pk}/").status_code == 400
+    assert Stage.objects.filter(pk=extra.pk).exists()
+    assert record.events.filter(kind="stage", to_stage=extra).exists() and record.events.filter(from_stage=extra)
+    never_used = stages.stage_create(actor=sales.admin, data={"name": "样品测试", "position": 27, "probability": 32})
+    stages.stage_delete(actor=sales.admin, stage=never_used)
+    assert not Stage.objects.filter(pk=never_used.pk).exists()
+
+
 def test_opp4_stages_api(sales):
     listed = client_for(sales.rep).get("/api/v1/opportunity-stages/").json()
     assert [row["code"] for row in listed][:2] == ["target", "obtained"]

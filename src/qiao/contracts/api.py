@@ -2,6 +2,7 @@
 the signed file uploads with the record (multipart) and downloads from `…/{id}/file/` after the
 permission check, never from a public path."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -14,10 +15,17 @@ from . import services
 from .models import Contract
 from .views import signed_file_response
 
+UNKNOWN_OPPORTUNITY = _("Unknown opportunity; choose one you can see.")
+
 
 class ContractSerializer(MainObjectSerializer):
     customer = OrgRelatedField(queryset=Customer.objects, allow_null=True, required=False)
-    opportunity = OrgRelatedField(queryset=Opportunity.objects, allow_null=True, required=False)
+    opportunity = OrgRelatedField(
+        queryset=Opportunity.objects,
+        allow_null=True,
+        required=False,
+        error_messages={"does_not_exist": UNKNOWN_OPPORTUNITY, "incorrect_type": UNKNOWN_OPPORTUNITY},
+    )
     signed_file = serializers.FileField(write_only=True, required=False, allow_null=True)
     has_signed_file = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)

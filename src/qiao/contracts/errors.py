@@ -7,3 +7,5 @@ class ContractError(StrEnum):
     DATES = "dates"
     FILE_TYPE = "file_type"
     FILE_TOO_LARGE = "file_too_large"
+    OPPORTUNITY_UNKNOWN = "opportunity_unknown"
+    OPPORTUNITY_CUSTOMER = "opportunity_customer"

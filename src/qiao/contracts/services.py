@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from qiao.core import services as core_services
 from qiao.core.attachments import MAX_ATTACHMENT_BYTES
+from qiao.core.forms import field_error
 
 from .errors import ContractError
 from .models import Contract
@@ -36,6 +37,16 @@ def prepare_contract(contract: Contract) -> None:
         errors["customer"] = ValidationError(_("Choose the customer who signed."), code=ContractError.REQUIRED)
     elif contract.customer.org_id != contract.org_id:
         errors["customer"] = ValidationError(_("Unknown customer."), code="invalid")
+    if contract.opportunity_id is not None and "customer" not in errors:
+        opportunity = contract.opportunity
+        if opportunity.org_id != contract.org_id:
+            errors["opportunity"] = ValidationError(_("Unknown opportunity; choose one you can see."), code="invalid")
+        elif opportunity.customer_id is not None and opportunity.customer_id != contract.customer_id:
+            errors["opportunity"] = ValidationError(
+                _("The opportunity “%(opportunity)s” is another customer's; choose one of %(customer)s.")
+                % {"opportunity": opportunity, "customer": contract.customer},
+                code=ContractError.OPPORTUNITY_CUSTOMER,
+            )
     if contract.amount is None:
         errors["amount"] = ValidationError(_("Give the contract amount."), code=ContractError.REQUIRED)
     if contract.sign_date is None:
@@ -76,13 +87,29 @@ def _guard_number(write):
         ) from error
 
 
+def _require_visible_opportunity(actor, data: dict, current=None) -> None:
+    """A contract names only an opportunity its author can see (PERM-3); one kept from before by an
+    edit is not asked again. Invisible and missing read alike."""
+    opportunity = data.get("opportunity")
+    if opportunity is None or (current is not None and opportunity.pk == current.opportunity_id):
+        return
+    from qiao.sales.models import Opportunity
+
+    if not Opportunity.objects.visible_to(actor).filter(pk=opportunity.pk).exists():
+        raise field_error(
+            "opportunity", _("Unknown opportunity; choose one you can see."), ContractError.OPPORTUNITY_UNKNOWN
+        )
+
+
 @transaction.atomic
 def contract_create(*, actor, data: dict) -> Contract:
+    _require_visible_opportunity(actor, data)
     return _guard_number(lambda: core_services.main_object_create(actor=actor, model=Contract, data=data))
 
 
 @transaction.atomic
 def contract_update(*, actor, contract: Contract, data: dict, version: int | None = None) -> Contract:
+    _require_visible_opportunity(actor, data, contract)
     return _guard_number(
         lambda: core_services.main_object_update(actor=actor, obj=contract, data=data, version=version)
     )

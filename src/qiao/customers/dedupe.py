@@ -29,7 +29,7 @@ import operator
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,7 @@ USCC_CONFLICT_CAP = 0.3
 
 @dataclass(frozen=True)
 class DuplicateMatch:
-    type: str  # "customer" or "lead" (opportunities will register later); "row" in a batch
+    type: str  # "customer", "lead", a registered source's type (e.g. "opportunity"); "row" in a batch
     id: int
     name: str
     score: float  # 0..1
@@ -444,6 +444,47 @@ def _ranked(query: Profile, candidates: Iterable[Candidate], limit: int) -> list
 # The interface
 
 
+# ---------------------------------------------------------------------------------------------
+# Record types later modules add (OPP-3)
+
+
+@dataclass(frozen=True)
+class MatchSource:
+    """A kind of record kept by a later module that holds a customer too, so that the duplicate check
+    (API-5's `duplicates/check/`) reports it beside customers and leads without this app importing
+    that module: sales registers its open opportunity registrations (type "opportunity") from its
+    AppConfig.ready().
+
+    `find(*, org_id, name, phone, mobile, unified_social_credit_code, address, exclude, limit)` answers
+    the matching records as `DuplicateMatch`es of `type`, best first, across permission scopes;
+    `model()` returns the model (with `objects.visible_to(user)` and an `owner`), looked up only when
+    called, so that registering imports nothing."""
+
+    type: str
+    find: Callable[..., list["DuplicateMatch"]]
+    model: Callable[[], type]
+
+
+_match_sources: dict[str, MatchSource] = {}
+
+
+def register_match_source(source: MatchSource) -> None:
+    if source.type in TYPES:
+        raise ValueError(f"{source.type!r} is one of this app's own types")
+    _match_sources[source.type] = source
+
+
+def match_types() -> tuple[str, ...]:
+    """Every type the check can search: customers, leads and the registered sources."""
+    return (*TYPES, *_match_sources)
+
+
+def _models_by_type() -> dict[str, type]:
+    from .models import Customer, Lead
+
+    return {"customer": Customer, "lead": Lead, **{kind: source.model() for kind, source in _match_sources.items()}}
+
+
 def find_duplicates_as_system(
     *,
     org_id: int,
@@ -464,9 +505,26 @@ def find_duplicates_as_system(
     )
     keys = LookupKeys()
     keys.add(query)
+    types = tuple(types)
     excluded = {(kind, int(pk)) for kind, pk in exclude}
     candidates = [c for c in _candidates(org_id, keys, types) if (c.type, c.id) not in excluded]
-    return _ranked(query, candidates, limit)
+    matches = _ranked(query, candidates, limit)
+    sources = [source for kind, source in _match_sources.items() if kind in types]
+    if not sources:
+        return matches
+    for source in sources:
+        matches += source.find(
+            org_id=org_id,
+            name=name,
+            phone=phone,
+            mobile=mobile,
+            unified_social_credit_code=unified_social_credit_code,
+            address=address,
+            exclude=[(kind, pk) for kind, pk in excluded if kind == source.type],
+            limit=limit,
+        )
+    matches.sort(key=lambda match: (-match.score, match.type, match.id))
+    return matches[:limit]
 
 
 def _row_profile(row: dict) -> Profile:
@@ -517,21 +575,20 @@ def match_many_as_system(
 def owner_names_as_system(matches: Iterable[DuplicateMatch]) -> dict[tuple[str, int], str]:
     """The owner's full name of each matched record ('' for the public pool): all a user learns
     about a match they may not open."""
-    from .models import Customer, Lead
-
+    matches = list(matches)
     names = {}
-    for kind, model in (("customer", Customer), ("lead", Lead)):
+    for kind, model in _models_by_type().items():
         ids = [match.id for match in matches if match.type == kind]
+        if not ids:
+            continue
         for pk, full_name in model.objects.filter(pk__in=ids).values_list("pk", "owner__full_name"):
             names[(kind, pk)] = full_name or ""
     return names
 
 
 def _visible_ids(user, matches: list[DuplicateMatch]) -> set[tuple[str, int]]:
-    from .models import Customer, Lead
-
     visible = set()
-    for kind, model in (("customer", Customer), ("lead", Lead)):
+    for kind, model in _models_by_type().items():
         ids = [match.id for match in matches if match.type == kind]
         if ids:
             visible |= {

@@ -31,6 +31,7 @@ from .dedupe import (
     customer_row,
     duplicate_clusters_as_system,
     find_duplicates_as_system,
+    match_types,
     matches_for_user,
     score_pair,
 )
@@ -57,13 +58,21 @@ class DuplicateCheckSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=TYPES),
         required=False,
         allow_empty=False,
-        help_text=gettext_lazy("Which records to search: customer, lead (default both)."),
+        help_text=gettext_lazy(
+            "Which records to search: customer, lead, opportunity (open registrations); default all of them."
+        ),
     )
     exclude_customer = serializers.IntegerField(
         required=False, min_value=1, help_text=gettext_lazy("A customer not to match, e.g. the one being edited.")
     )
     exclude_lead = serializers.IntegerField(required=False, min_value=1)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The types later modules registered (OPP-3's open opportunity registrations) are known
+        # only once the apps are ready.
+        self.fields["types"].child.choices = match_types()
 
     def _phone(self, value: str) -> str:
         if value and chinese.normalize_phone(value) is None:
@@ -91,8 +100,10 @@ class DuplicateCheckSerializer(serializers.Serializer):
 
 
 class DuplicateCheckView(APIView):
-    """CUS-8 / API-5: the records the system holds to be the same customer, best first. Matches
-    the user may not open come back as a clash with the owner's name only (id null, name empty)."""
+    """CUS-8 / API-5: the records the system holds to be the same customer, best first: customers,
+    leads and the types other modules register (`dedupe.register_match_source`), such as the open
+    opportunity registrations that make a registration fail (OPP-3). Matches the user may not open
+    come back as a clash with the owner's name only (id null, name empty)."""
 
     @extend_schema(
         request=DuplicateCheckSerializer,
@@ -115,7 +126,7 @@ class DuplicateCheckView(APIView):
             unified_social_credit_code=data.get("unified_social_credit_code", ""),
             address=data.get("address", ""),
             exclude=exclude,
-            types=data.get("types") or TYPES,
+            types=data.get("types") or match_types(),
             limit=data["limit"],
         )
         return Response({"matches": matches_for_user(request.user, matches)})

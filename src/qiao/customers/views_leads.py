@@ -336,6 +336,9 @@ def lead_convert(request, pk: int):
         "version": lead.version,
     }
     form = ConversionForm(request.POST or None, initial=initial)
+    options = leads.conversion_options(request.user)
+    for option in options:  # what later modules offer, e.g. "also register an opportunity"
+        form.fields[option.name] = forms.BooleanField(label=option.label, help_text=option.help_text, required=False)
     duplicates = leads.lead_duplicates(viewer=request.user, lead=lead, types=("customer",))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -355,9 +358,10 @@ def lead_convert(request, pk: int):
                 },
                 ignore_duplicates=data["ignore_duplicates"],
                 version=data["version"],
+                options={option.name: data.get(option.name, False) for option in options},
             )
         except ValidationError as error:
-            _conversion_errors(form, error)
+            _conversion_errors(form, error, options)
         except core_services.StaleVersion:
             form.add_error(None, STALE_MESSAGE)
         else:
@@ -370,11 +374,19 @@ def lead_convert(request, pk: int):
                     request,
                     _("A referral reward is now due to %(name)s.") % {"name": conversion.reward.introducer_name},
                 )
+            for text in conversion.extras.get("messages", []):
+                messages.info(request, text)
             return redirect("customers:detail", conversion.customer.pk)
     return render(
         request,
         "customers/lead_convert.html",
-        {"lead": lead, "form": form, "duplicates": duplicates, "customer_data": customer_data},
+        {
+            "lead": lead,
+            "form": form,
+            "duplicates": duplicates,
+            "customer_data": customer_data,
+            "option_fields": [form[option.name] for option in options],
+        },
     )
 
 
@@ -388,13 +400,15 @@ def _visible_customer(user, pk: str) -> Customer:
 CONVERSION_FIELDS = {"name": "customer_name", "phone": "customer_phone"}
 
 
-def _conversion_errors(form, error: ValidationError) -> None:
-    """The customer's and the contact's errors next to the fields the user typed them in."""
+def _conversion_errors(form, error: ValidationError, options=()) -> None:
+    """The customer's and the contact's errors next to the fields the user typed them in; a later
+    step's errors next to its option."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
+    own = {option.name for option in options}
     for field, field_messages in error.message_dict.items():
-        form.add_error(CONVERSION_FIELDS.get(field), field_messages)
+        form.add_error(field if field in own else CONVERSION_FIELDS.get(field), field_messages)
 
 
 # --- Referral rewards (LEAD-3) --------------------------------------------------------------------

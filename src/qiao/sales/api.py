@@ -43,6 +43,17 @@ def refusals():
         raise StateConflict({"detail": str(error.message), "code": error.code.value}) from error
 
 
+@contextlib.contextmanager
+def creation_refusals():
+    """A registration the organization cannot take now (e.g. it has no open sales stage, OPP-4):
+    there is no existing state to conflict with, so it is invalid input, 400 `{"non_field_errors":
+    [...]}` with the service's message, never a 500 (API-4)."""
+    try:
+        yield
+    except TransitionRefused as error:
+        raise exceptions.ValidationError({"non_field_errors": [str(error.message)]}, code=error.code.value) from error
+
+
 class ContactField(serializers.PrimaryKeyRelatedField):
     """Contacts of customers the requesting user can see."""
 
@@ -205,7 +216,8 @@ class OpportunityViewSet(MainObjectViewSet):
         data = dict(serializer.validated_data)
         data.pop("version", None)
         submit = data.pop("submit", True)
-        serializer.instance = services.opportunity_register(actor=self.request.user, data=data, submit=submit)
+        with creation_refusals():
+            serializer.instance = services.opportunity_register(actor=self.request.user, data=data, submit=submit)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

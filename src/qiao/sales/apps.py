@@ -14,7 +14,7 @@ class SalesConfig(AppConfig):
         from qiao.core import navigation, permissions
         from qiao.org.models import Organization
 
-        from . import demo, notifications, panels, services, widgets
+        from . import conversion, demo, notifications, panels, services, widgets
         from .models import Opportunity
 
         permissions.register_object_type(Opportunity, prepare=services.prepare_opportunity)
@@ -26,6 +26,9 @@ class SalesConfig(AppConfig):
         notifications.register_verbs()
         panels.register()
         widgets.register()
+        # Converting a lead may register its opportunity (LEAD-1); open registrations are in the
+        # duplicate check (API-5, OPP-3). The customers app only offers the hooks.
+        conversion.register()
         core_demo.register_loader(core_demo.DemoLoader("sales", order=40, load=demo.load))
         # Every new organization starts with the seed's funnel (OPP-4).
         post_save.connect(_default_stages, sender=Organization, dispatch_uid="sales.default_stages")

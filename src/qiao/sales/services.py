@@ -37,6 +37,7 @@ from .models import (
     OpportunityStatus,
     Stage,
     StageKind,
+    overdue_in_stage_q,
 )
 
 __all__ = [
@@ -769,17 +770,15 @@ def stage_ageing_remind_as_system(*, now=None) -> int:
     """Reminds the owner and their manager, once per stay in a stage, of every registered
     opportunity longer in its stage than the stage allows. Each opportunity is claimed with one
     conditional UPDATE, so two workers never remind twice. Returns how many were reminded."""
-    from datetime import timedelta
-
     now = now or timezone.now()
     reminded = 0
     for stage in Stage.objects.filter(kind=StageKind.OPEN, ageing_limit_days__isnull=False).order_by("pk"):
-        overdue = Opportunity.objects.filter(
-            stage=stage,
-            status=Status.APPROVED,
-            ageing_notified_at__isnull=True,
-            stage_entered_at__lt=now - timedelta(days=stage.ageing_limit_days),
-        ).select_related("owner__department", "stage")
+        # The badge's rule (`Opportunity.is_overdue_in_stage`): more than the limit in whole days.
+        overdue = (
+            Opportunity.objects.filter(overdue_in_stage_q(stage, now))
+            .filter(status=Status.APPROVED, ageing_notified_at__isnull=True)
+            .select_related("owner__department", "stage")
+        )
         for opportunity in overdue.iterator(chunk_size=500):
             with transaction.atomic():
                 claimed = Opportunity.objects.filter(

@@ -7,7 +7,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from qiao.core.forms import field_error
@@ -15,7 +15,7 @@ from qiao.core.models import ProcessStage
 from qiao.org.services import require_code
 
 from .errors import SalesError, TransitionRefused
-from .models import DEFAULT_STAGES, PROCESS, Opportunity, Stage, StageKind
+from .models import DEFAULT_STAGES, PROCESS, Opportunity, OpportunityEvent, Stage, StageKind
 
 STAGE_FIELDS = ("name", "kind", "position", "probability", "ageing_limit_days")
 
@@ -143,13 +143,20 @@ def stage_update(*, actor, stage: Stage, data: dict) -> Stage:
     return stage
 
 
+def stage_in_history(stage: Stage) -> bool:
+    """Whether any opportunity's timeline names the stage: a move from or to it, or (through the
+    stage moves) a stay in it that has ended since."""
+    return OpportunityEvent.objects.filter(Q(from_stage=stage) | Q(to_stage=stage)).exists()
+
+
 @transaction.atomic
 def stage_delete(*, actor, stage: Stage) -> None:
-    """Only a stage no opportunity was ever in (not even one in the recycle bin) can go; the
-    funnel's history would lose its place otherwise."""
+    """Only a stage no opportunity was ever in can go: none is in it now (not even one in the
+    recycle bin) and no opportunity's timeline (its stage-change events) names it. The funnel's
+    history would lose its place otherwise."""
     require_code(actor, "org.manage")
     stage = Stage.objects.select_for_update().get(pk=stage.pk, org_id=actor.org_id)
-    if Opportunity.all_objects.filter(stage=stage).exists():
+    if Opportunity.all_objects.filter(stage=stage).exists() or stage_in_history(stage):
         raise field_error(
             "stage",
             _("Opportunities are or were in the stage “%(stage)s”; rename it instead of removing it.")

@@ -1,14 +1,12 @@
 """The workbench's "opportunities needing action" (ACT-7): registrations waiting for the user's
 review, the user's returned registrations, and their opportunities stuck in a stage too long."""
 
-from datetime import timedelta
-
 from django.db.models import Q
 from django.utils import timezone
 
 from qiao.core.workbench import Widget, register_widget
 
-from .models import Opportunity, OpportunityStatus, StageKind
+from .models import Opportunity, OpportunityStatus, StageKind, overdue_in_stage_q
 from .notifications import REVIEW_CODE
 from .stages import stages_of
 
@@ -22,7 +20,7 @@ def needing_action(request) -> dict | None:
     overdue = Q(pk__in=[])
     for stage in stages_of(user.org_id):
         if stage.kind == StageKind.OPEN and stage.ageing_limit_days is not None:
-            overdue |= Q(stage=stage, stage_entered_at__lt=now - timedelta(days=stage.ageing_limit_days))
+            overdue |= overdue_in_stage_q(stage, now)  # the badge's and the reminder's rule (OPP-9)
     mine = visible.filter(owner=user)
     return {
         "to_review": (

@@ -190,15 +190,39 @@ class Conversion:
     extras: dict = field(default_factory=dict)  # what later steps add, e.g. {"opportunity": …}
 
 
+@dataclass(frozen=True)
+class ConversionOption:
+    """A choice a conversion step offers on the conversion page and in `options`: a checkbox named
+    `name` with `label`, shown to the users `available(user)` allows. Its value reaches the step as
+    `options[name]` (True or False)."""
+
+    name: str
+    label: str
+    available: Callable = lambda user: True
+    help_text: str = ""
+
+
 _conversion_steps: list[Callable] = []
+_conversion_options: list[ConversionOption] = []
 
 
-def register_conversion_step(step: Callable) -> None:
+def register_conversion_step(step: Callable, *, option: ConversionOption | None = None) -> None:
     """The extension point for the modules that come next: opportunity registration adds a step
     `step(*, actor, conversion, options)` that creates the opportunity from the lead and the new
     customer and puts it in `conversion.extras`. Steps run in order, inside the conversion's
-    transaction, after the customer, the contact and the reward exist; a step that raises undoes all."""
+    transaction, after the customer, the contact and the reward exist; a step that raises undoes all.
+    With `option`, the conversion page offers the step's checkbox; what a step wants said on success
+    it appends to `conversion.extras["messages"]`. Registering the same step again changes nothing."""
+    if step in _conversion_steps:
+        return
     _conversion_steps.append(step)
+    if option is not None:
+        _conversion_options.append(option)
+
+
+def conversion_options(user) -> list[ConversionOption]:
+    """The choices the registered steps offer `user` on the conversion page."""
+    return [option for option in _conversion_options if option.available(user)]
 
 
 def conversion_customer_data(lead: Lead) -> dict:

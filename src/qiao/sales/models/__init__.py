@@ -7,6 +7,9 @@ from .opportunity import (
     OpportunityClash,
     OpportunityEvent,
     OpportunityStatus,
+    ageing_overdue_at_or_before,
+    is_overdue_in,
+    overdue_in_stage_q,
 )
 from .stage import DEFAULT_STAGES, PROCESS, Stage, StageKind, business_role_label
 
@@ -23,5 +26,8 @@ __all__ = [
     "OpportunityStatus",
     "Stage",
     "StageKind",
+    "ageing_overdue_at_or_before",
     "business_role_label",
+    "is_overdue_in",
+    "overdue_in_stage_q",
 ]

@@ -3,6 +3,8 @@ against a second registration of the same customer (撞单), followed through th
 with a contract or lost with a reason. The status and stage change only through the services in
 sales/services.py."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
@@ -38,6 +40,31 @@ REGISTRATION_FIELDS = ("customer_name", "contact_name", "phone", "source", "regi
 
 LIVE = models.Q(deleted_at__isnull=True)
 PROTECTING = LIVE & models.Q(status__in=[status.value for status in PROTECTING_STATUSES])
+
+
+# --- Stage ageing (OPP-9): the one rule the badge, the reminder task and the workbench share ------
+
+
+def ageing_overdue_at_or_before(limit_days: int, now: datetime.datetime) -> datetime.datetime:
+    """OPP-9: an opportunity is overdue in its stage when it has been there more than `limit_days`
+    whole days — the days its card and page show — so when it entered the stage at or before the
+    moment returned here (`limit_days + 1` days before `now`)."""
+    return now - datetime.timedelta(days=limit_days + 1)
+
+
+def is_overdue_in(*, stage_entered_at, limit_days: int | None, now: datetime.datetime | None = None) -> bool:
+    """The same rule for one opportunity already in memory (the badge)."""
+    if stage_entered_at is None or limit_days is None:
+        return False
+    return stage_entered_at <= ageing_overdue_at_or_before(limit_days, now or timezone.now())
+
+
+def overdue_in_stage_q(stage, now: datetime.datetime) -> models.Q:
+    """The same rule as a query over the opportunities in `stage` (the reminder task, the workbench);
+    a stage without a limit has none overdue."""
+    if stage.ageing_limit_days is None:
+        return models.Q(pk__in=[])
+    return models.Q(stage=stage, stage_entered_at__lte=ageing_overdue_at_or_before(stage.ageing_limit_days, now))
 
 
 class Opportunity(MainObject):
@@ -159,10 +186,10 @@ class Opportunity(MainObject):
 
     @property
     def is_overdue_in_stage(self) -> bool:
-        """OPP-9: longer in its stage than the stage allows (needs `stage` loaded)."""
+        """OPP-9: longer in its stage than the stage allows (needs `stage` loaded); the same rule as
+        the reminder task's (`is_overdue_in`)."""
         limit = self.stage.ageing_limit_days if self.stage_id and self.stage else None
-        days = self.days_in_stage
-        return self.is_open and limit is not None and days is not None and days > limit
+        return self.is_open and is_overdue_in(stage_entered_at=self.stage_entered_at, limit_days=limit)
 
 
 class Competitor(OrgOwned):
