@@ -176,3 +176,24 @@ def test_cus6_the_search_page_has_a_query_budget(world, client, django_assert_ma
     with django_assert_max_num_queries(24):
         response = client.get(reverse("customers:list"), {"q": "xihu"})
     assert response.content.decode().count("杭州西湖分店") == 25  # one page
+
+
+@pytest.mark.parametrize("candidate_limit", [0, 5000])
+def test_perm3_both_ways_of_reading_a_search_find_the_same_visible_customers(
+    world, outsider, monkeypatch, candidate_limit
+):
+    """A search that matches few customers is read from their ids (`CANDIDATE_LIMIT`), a broad one
+    through the scope's indexes: the results, the count and the newest-first page are the same, and
+    neither way finds a customer out of scope (PERM-3)."""
+    monkeypatch.setattr(queries, "CANDIDATE_LIMIT", candidate_limit)
+    for number in range(4):
+        archived(world["organization"], owner=world["owner"], name=f"杭州西湖分店{number}")
+    archived(world["organization"], owner=outsider, name="杭州西湖客服部客户")
+    owner_view = Customer.objects.visible_to(world["owner"])
+    results = queries.SearchResults(queries.search(owner_view, "xihu", org_id=world["organization"].pk))
+    newest_first = list(owner_view.filter(name__contains="西湖").order_by("-created_at", "-pk"))
+    assert results.count() == 5
+    assert [row.pk for row in results[0:3]] == [row.pk for row in newest_first[:3]]
+    assert found(world, "xihu", user=outsider) == {"杭州西湖客服部客户"}
+    response = api_client_for(outsider).get("/api/v1/customers/", {"search": "西湖分店"})
+    assert response.json()["count"] == 0

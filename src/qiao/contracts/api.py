@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField
+from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 from qiao.customers.models import Customer
 from qiao.sales.models import Opportunity
 
@@ -28,7 +28,7 @@ class ContractSerializer(MainObjectSerializer):
     )
     signed_file = serializers.FileField(write_only=True, required=False, allow_null=True)
     has_signed_file = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = choice_label(Contract, "status")
     file_url = serializers.SerializerMethodField()
 
     class Meta:

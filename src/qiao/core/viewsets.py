@@ -3,6 +3,7 @@ classes configured by attributes), so each new object type gets the same permiss
 
 from collections import defaultdict
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
@@ -18,6 +19,31 @@ class OrgRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.queryset.visible_to(self.context["request"].user)
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The translated label of a choice field's stored code, read-only (API-5's `<field>_display`).
+
+    `source="get_<field>_display"` would do the same, but DRF inspects the bound method's signature
+    and Django hashes the lazy choices on every call: for a list page of 50 customers with a dozen
+    choice fields that was most of the request's time. The labels are translated once per language."""
+
+    def __init__(self, model_field, **kwargs):
+        self.model_field = model_field
+        self._labels_by_language = {}
+        super().__init__(source=model_field.attname, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        language = get_language()
+        labels = self._labels_by_language.get(language)
+        if labels is None:
+            labels = {code: str(label) for code, label in self.model_field.flatchoices}
+            self._labels_by_language[language] = labels
+        return labels.get(value, str(value))
+
+
+def choice_label(model, field_name: str, **kwargs) -> ChoiceLabelField:
+    return ChoiceLabelField(model._meta.get_field(field_name), **kwargs)
 
 
 class MainObjectSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from qiao.core import services as core_services
 from qiao.core.api import Conflict
-from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField
+from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 
 from . import queries, services
 from .forms import CONTACT_FIELDS, SECTIONS
@@ -36,7 +36,7 @@ class DisplayLabelsMixin:
     def get_fields(self):
         fields = super().get_fields()
         for name in choice_field_names(self.Meta.model, list(fields)):
-            fields[f"{name}_display"] = serializers.CharField(source=f"get_{name}_display", read_only=True)
+            fields[f"{name}_display"] = choice_label(self.Meta.model, name)
         return fields
 
 
@@ -183,6 +183,13 @@ class CustomerViewSet(MainObjectViewSet):
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags")
+
+    def paginate_queryset(self, queryset):
+        # A search in the default order (newest first) pages through its matches the fast way.
+        params = self.request.query_params
+        if params.get("search", "").strip() and not params.get("ordering"):
+            queryset = queries.SearchResults(queryset)
+        return super().paginate_queryset(queryset)
 
     @extend_schema(responses={201: CustomerSerializer, 400: DuplicateRefusalSerializer})
     def create(self, request, *args, **kwargs):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from qiao.core import services as core_services
 from qiao.core.api import Conflict
-from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField
+from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 from qiao.org.models import User
 
 from . import leads, pool_services
@@ -25,8 +25,8 @@ MAX_ID = 2**63 - 1  # ids beyond the database's integer are "not found", never a
 
 class LeadSerializer(MainObjectSerializer):
     referred_by_customer = OrgRelatedField(queryset=Customer.objects, allow_null=True, required=False)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    source_display = choice_label(Lead, "source")
+    status_display = choice_label(Lead, "status")
     overdue = serializers.SerializerMethodField(help_text=_("The next follow-up date has passed."))
 
     class Meta:
@@ -198,7 +198,7 @@ def _message_dict(error: DjangoValidationError) -> dict:
 
 
 class PoolCustomerSerializer(serializers.ModelSerializer):
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    source_display = choice_label(Customer, "source")
 
     class Meta:
         model = Customer
@@ -249,8 +249,8 @@ class PoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ReferralRewardSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = choice_label(ReferralReward, "kind")
+    status_display = choice_label(ReferralReward, "status")
 
     class Meta:
         model = ReferralReward

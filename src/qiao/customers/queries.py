@@ -45,7 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from qiao.core.permissions.condition import IdIn
+from qiao.core.permissions.condition import IdIn, scope_pieces
 
 from . import chinese
 from .models import Contact, Customer, Tag, choices
@@ -185,9 +185,32 @@ def search(queryset, text: str | None, *, org_id: int):
     terms = search_terms(text)
     if not terms:
         return queryset
-    conditions = [term_condition(term, org_id) for term in terms]
+    condition = reduce(and_, [term_condition(term, org_id) for term in terms])
+    candidates = _candidate_ids_as_system(org_id, condition)
+    if candidates is not None:
+        return queryset.filter(pk__in=candidates)
     queryset = queryset.alias(search_text=customer_search_text(), words_text=customer_words_text())
-    return queryset.filter(reduce(and_, conditions))
+    return queryset.filter(condition)
+
+
+# A search that matches at most this many of the organization's customers is answered from their
+# ids; one that matches more is dense enough for the scope's own indexes to meet matches quickly.
+CANDIDATE_LIMIT = 5000
+
+
+def _candidate_ids_as_system(org_id: int, condition: Q) -> list[int] | None:
+    """The ids of the organization's live customers that `condition` finds, if there are at most
+    CANDIDATE_LIMIT; otherwise None. Only ever used to narrow a queryset that comes from
+    `visible_to`, never shown. Why: with the search and the scope in one query, PostgreSQL guesses
+    how many rows a substring matches, and a wrong guess made it look up each of a department's
+    eleven thousand related customers to test the text (300 ms) instead of testing the scope of the
+    thousand the search index found (measured at 1,000,000 customers). Known ids leave nothing to
+    guess."""
+    matches = Customer.objects.filter(org_id=org_id, deleted_at__isnull=True).alias(
+        search_text=customer_search_text(), words_text=customer_words_text()
+    )
+    ids = list(matches.filter(condition).order_by().values_list("pk", flat=True)[: CANDIDATE_LIMIT + 1])
+    return ids if len(ids) <= CANDIDATE_LIMIT else None
 
 
 # --- A page of search results -----------------------------------------------------------------------
@@ -210,16 +233,14 @@ def page_ids(queryset, stop: int) -> list[int]:
     first. With a scope of several relations (own, department, related …) each relation's share
     is read on its own — the pieces the engine counts with (core/permissions/condition.py) — and
     the pieces merged, so that each read is driven by one relation's index or the search's."""
-    from qiao.core.permissions.condition import _find_scope_condition
-
     rows = queryset.order_by().values_list("created_at", "pk")
-    found = _find_scope_condition(rows.query.where)
-    if found is None or len(found[2].pieces) < 2:
+    found = scope_pieces(rows.query)
+    if found is None:
         return list(queryset.order_by(*_newest_first()).values_list("pk", flat=True)[:stop])
     merged = []
     for index in range(len(found[2].pieces)):
         piece = rows.order_by(*_newest_first())
-        parent, position, condition = _find_scope_condition(piece.query.where)
+        parent, position, condition = scope_pieces(piece.query)
         parent.children[position] = condition.pieces[index]
         merged += piece[:stop]
     merged.sort(reverse=True)

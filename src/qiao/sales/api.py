@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from qiao.core.services import StaleVersion
-from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField
+from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 from qiao.customers.models import Contact, Customer
 from qiao.org.models import User
 
@@ -66,8 +66,8 @@ class ContactField(serializers.PrimaryKeyRelatedField):
 class OpportunitySerializer(MainObjectSerializer):
     customer = OrgRelatedField(queryset=Customer.objects, allow_null=True, required=False)
     contacts = ContactField(many=True, required=False, queryset=Contact.objects.none())
-    source_label = serializers.CharField(source="get_source_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    source_label = choice_label(Opportunity, "source")
+    status_label = choice_label(Opportunity, "status")
     stage = serializers.PrimaryKeyRelatedField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
     stage_name = serializers.SerializerMethodField()

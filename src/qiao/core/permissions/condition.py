@@ -19,7 +19,7 @@ import operator
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Expression, F, Q, Subquery
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, In
 from django.db.models.sql.where import WhereNode
 
 
@@ -95,10 +95,8 @@ def piecewise_count(query, using) -> int | None:
     """The row count of `query` summed over its scope condition's disjoint pieces, or None when
     the query has no scope condition with several branches or is a shape (grouped, distinct,
     sliced, combined) whose count a sum of pieces would not give."""
-    if query.group_by is not None or query.distinct or query.combinator or query.is_sliced:
-        return None
-    found = _find_scope_condition(query.where)
-    if found is None or len(found[2].pieces) < 2:
+    found = scope_pieces(query)
+    if found is None:
         return None
     total = 0
     for index in range(len(found[2].pieces)):
@@ -107,6 +105,33 @@ def piecewise_count(query, using) -> int | None:
         parent.children[position] = condition.pieces[index]
         total += piece_query.get_count(using=using)
     return total
+
+
+def scope_pieces(query):
+    """The (parent node, position, condition) of the query's scope condition when reading it piece
+    by piece pays: it has several branches, the query is not grouped, distinct, sliced or combined
+    (a sum of pieces would not give its count), and its rows are not already a list of ids. A list
+    of ids (a search's matches) is read with one lookup per id; split into pieces, the broad branch
+    of each piece would look up all of its rows instead (300 ms against 15 ms, measured)."""
+    if query.group_by is not None or query.distinct or query.combinator or query.is_sliced:
+        return None
+    if _narrowed_to_listed_ids(query.where):
+        return None
+    found = _find_scope_condition(query.where)
+    if found is None or len(found[2].pieces) < 2:
+        return None
+    return found
+
+
+def _narrowed_to_listed_ids(node: WhereNode) -> bool:
+    if node.connector != "AND" or node.negated:
+        return False
+    for child in node.children:
+        if isinstance(child, In) and isinstance(child.rhs, (list, tuple, set)) and child.lhs.target.primary_key:
+            return True
+        if isinstance(child, WhereNode) and _narrowed_to_listed_ids(child):
+            return True
+    return False
 
 
 def _find_scope_condition(node: WhereNode):
