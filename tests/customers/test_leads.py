@@ -474,6 +474,23 @@ def test_lead3_the_conversion_page_offers_the_opportunity_and_names_missing_fact
     assert "is registered and waits for review" in shown
 
 
+def test_lead3_the_api_conversion_can_also_register_the_opportunity(world):
+    from qiao.sales.models import Opportunity
+
+    owner = world["owner"]
+    api = api_client_for(owner)
+    lead = _full_lead(owner)
+    url = f"/api/v1/leads/{lead.pk}/convert/"
+    unknown = api.post(url, {"options": {"send_flowers": True}}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert unknown.status_code == 400 and "send_flowers" in unknown.json()["options"][0]
+    assert not Customer.objects.exists()
+    done = api.post(url, {"options": {"register_opportunity": True}}, format="json")
+    assert done.status_code == 201, done.json()
+    opportunity = Opportunity.objects.get()
+    assert done.json()["created"] == {"opportunity": opportunity.pk} and done.json()["messages"]
+    assert opportunity.customer_id == done.json()["customer"] and opportunity.status == "submitted"
+
+
 def test_lead3_the_opportunity_option_is_only_for_those_who_may_register(world, client):
     viewer_role = role(world["organization"], "只看线索", view="owner", edit="owner", types=["lead", "customer"])
     clerk = employee(world["organization"], "销售部", viewer_role, full_name="孙丽")

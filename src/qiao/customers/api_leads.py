@@ -96,6 +96,14 @@ class LeadConvertSerializer(serializers.Serializer):
     contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     ignore_duplicates = serializers.BooleanField(required=False, default=False)
     version = serializers.IntegerField(required=False, min_value=1)
+    options = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text=_(
+            "What other modules offer to do with the conversion, by name, as the conversion page's "
+            'checkboxes: e.g. {"register_opportunity": true} also registers the opportunity (LEAD-3).'
+        ),
+    )
 
 
 class ConversionResultSerializer(serializers.Serializer):
@@ -103,6 +111,10 @@ class ConversionResultSerializer(serializers.Serializer):
     contact = serializers.IntegerField(allow_null=True)
     reward = serializers.IntegerField(allow_null=True)
     linked = serializers.BooleanField()
+    created = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("Records the chosen options created, e.g. the opportunity's id.")
+    )
+    messages = serializers.ListField(child=serializers.CharField())
 
 
 class DuplicatesSerializer(serializers.Serializer):
@@ -152,6 +164,14 @@ class LeadViewSet(MainObjectViewSet):
             link = Customer.objects.visible_to(request.user).filter(pk=data["customer"]).first()
             if link is None:
                 return Response({"customer": [str(_("Unknown customer."))]}, status=status.HTTP_400_BAD_REQUEST)
+        offered = {option.name for option in leads.conversion_options(request.user)}
+        unknown = sorted(set(data.get("options", {})) - offered)
+        if unknown:
+            message = _("Unknown option: %(names)s. You may choose: %(offered)s.") % {
+                "names": ", ".join(unknown),
+                "offered": ", ".join(sorted(offered)) or "—",
+            }
+            return Response({"options": [message]}, status=status.HTTP_400_BAD_REQUEST)
         customer_data = {key[9:]: data[key] for key in ("customer_name", "customer_phone") if key in data}
         contact_data = {key[8:]: data[key] for key in ("contact_name", "contact_title", "contact_phone") if key in data}
         try:
@@ -163,6 +183,7 @@ class LeadViewSet(MainObjectViewSet):
                 contact_data=contact_data,
                 ignore_duplicates=data["ignore_duplicates"],
                 version=data.get("version"),
+                options={name: data.get("options", {}).get(name, False) for name in offered},
             )
         except core_services.StaleVersion as error:
             raise Conflict from error
@@ -177,6 +198,8 @@ class LeadViewSet(MainObjectViewSet):
                 "contact": conversion.contact.pk if conversion.contact else None,
                 "reward": conversion.reward.pk if conversion.reward else None,
                 "linked": conversion.linked,
+                "created": {name: value.pk for name, value in conversion.extras.items() if hasattr(value, "pk")},
+                "messages": [str(message) for message in conversion.extras.get("messages", [])],
             },
             status=status.HTTP_201_CREATED,
         )
