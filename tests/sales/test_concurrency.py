@@ -153,3 +153,67 @@ def test_acceptance4_the_second_drag_of_a_stale_card_gets_409(sales):
     assert second.json()["code"] == "stale_version" and "Someone else changed" in second.json()["detail"]
     record.refresh_from_db()
     assert record.stage.code == "quoted"
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_opp8_a_team_change_waits_for_a_concurrent_close_and_is_refused(monkeypatch):
+    """Adding a colleague to the team locks the opportunity as the transitions do: while a
+    colleague's "lost" holds the row, the addition waits, then finds it closed (no team member
+    joins a lost deal after the fact)."""
+    organization, rep, first, second = concurrent_world()
+    record = opportunity(organization, rep)
+    original = OpportunityEvent.objects.create
+
+    def slow_create(*args, **kwargs):
+        time.sleep(0.4)  # "lost" holds the row lock here
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(OpportunityEvent.objects, "create", slow_create)
+    results = {}
+
+    def lose():
+        try:
+            results["lose"] = services.opportunity_mark_lost(
+                actor=type(first).objects.get(pk=first.pk),
+                opportunity=Opportunity.objects.get(pk=record.pk),
+                reason="预算取消",
+            )
+        finally:
+            connection.close()
+
+    def add_to_team():
+        time.sleep(0.15)  # "lost" has taken the lock by now
+        try:
+            results["add"] = services.opportunity_team_add(
+                actor=type(second).objects.get(pk=second.pk),
+                opportunity=Opportunity.objects.get(pk=record.pk),  # read while still open
+                user=rep,
+            )
+        except Exception as error:  # the outcome under test
+            results["add"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=lose), threading.Thread(target=add_to_team)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert isinstance(results["lose"], Opportunity)
+    assert isinstance(results["add"], TransitionRefused) and results["add"].code == SalesError.CLOSED
+    assert not record.team.exists()
+
+
+def test_opp8_team_and_competitor_changes_check_the_current_state_not_the_one_read(sales):
+    """The same race, serialized: the page was read while the deal was open, then it was lost."""
+    record = opportunity(sales.organization, sales.rep)
+    read_while_open = Opportunity.objects.get(pk=record.pk)
+    services.opportunity_mark_lost(actor=sales.rep, opportunity=record, reason="预算取消")
+    with pytest.raises(TransitionRefused) as caught:
+        services.opportunity_team_add(actor=sales.admin, opportunity=read_while_open, user=sales.manager)
+    assert caught.value.code == SalesError.CLOSED
+    assert not record.team.exists()
+    # Competitors may still be noted on a closed deal (what it was lost to), from the current row.
+    competitor = services.competitor_save(actor=sales.admin, opportunity=read_while_open, data={"name": "用友"})
+    assert competitor.opportunity.status == OpportunityStatus.LOST

@@ -598,21 +598,25 @@ def opportunity_move_stage(*, actor, opportunity: Opportunity, stage: Stage, ver
     return current
 
 
-def _require_followable(opportunity: Opportunity, *, allow_closed: bool = False) -> None:
-    _require_not_locked(opportunity, allow_closed=allow_closed)
-    if opportunity.status not in (Status.APPROVED, Status.WON, Status.LOST):
+def _lock_followable(opportunity: Opportunity, *, allow_closed: bool = False) -> Opportunity:
+    """The current row, locked (see _lock), refused unless competitors and the team may be changed:
+    a concurrent close or clash waits for this change, or this change sees it and is refused."""
+    current = _lock(opportunity, None)
+    _require_not_locked(current, allow_closed=allow_closed)
+    if current.status not in (Status.APPROVED, Status.WON, Status.LOST):
         raise TransitionRefused(
             _("Competitors and the team are kept once the registration is approved; this one is “%(status)s”.")
-            % {"status": opportunity.get_status_display()},
+            % {"status": current.get_status_display()},
             SalesError.NOT_OPEN,
         )
+    return current
 
 
 @transaction.atomic
 def competitor_save(*, actor, opportunity: Opportunity, data: dict, competitor: Competitor | None = None) -> Competitor:
     """A competitor met on the opportunity, with strengths and weaknesses (OPP-5)."""
     require(actor, "edit", opportunity)
-    _require_followable(opportunity, allow_closed=True)
+    opportunity = _lock_followable(opportunity, allow_closed=True)
     if competitor is None:
         competitor = Competitor(org_id=opportunity.org_id, opportunity=opportunity, created_by=actor)
     elif competitor.opportunity_id != opportunity.pk:
@@ -630,7 +634,7 @@ def competitor_save(*, actor, opportunity: Opportunity, data: dict, competitor: 
 @transaction.atomic
 def competitor_delete(*, actor, competitor: Competitor) -> None:
     require(actor, "edit", competitor.opportunity)
-    _require_followable(competitor.opportunity, allow_closed=True)
+    _lock_followable(competitor.opportunity, allow_closed=True)
     competitor.delete()
 
 
@@ -640,7 +644,7 @@ def opportunity_team_add(*, actor, opportunity: Opportunity, user, business_role
     stages, or without one on the stages without a role (PERM-12, core/teams.py); as a team member
     they become one of its related employees, so that they can open it."""
     require(actor, "edit", opportunity)
-    _require_followable(opportunity)
+    opportunity = _lock_followable(opportunity)
     member = team_member_add(actor=actor, target=opportunity, user=user, process=PROCESS, business_role=business_role)
     related = list(opportunity.related_users.all())
     if user not in related:
@@ -652,7 +656,7 @@ def opportunity_team_add(*, actor, opportunity: Opportunity, user, business_role
 @transaction.atomic
 def opportunity_team_remove(*, actor, opportunity: Opportunity, user) -> None:
     require(actor, "edit", opportunity)
-    _require_followable(opportunity)
+    opportunity = _lock_followable(opportunity)
     opportunity.team.filter(user=user).delete()
     related = list(opportunity.related_users.all())
     if user in related:
