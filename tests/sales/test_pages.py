@@ -252,3 +252,17 @@ def test_workbench_shows_opportunities_needing_action(sales, client):
     page = client.get("/").content.decode()
     widget = page[page.index('id="widget-opportunities"') :]
     assert "/opportunities/review/" in widget
+
+
+def test_opp4_kanban_columns_total_each_currency_apart(sales, client):
+    opportunity(sales.organization, sales.rep, stage_code="needs", amount=Decimal("10000"))
+    opportunity(
+        sales.organization, sales.rep, stage_code="needs", amount=Decimal("2500"), currency="USD", phone="13700000002"
+    )
+    client.force_login(sales.rep)
+    page = client.get("/opportunities/kanban/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    needs = page[page.index(f'data-stage-column="{stage(sales.organization, "needs").pk}"') :]
+    header = needs[: needs.index("qiao-kanban-list")]
+    assert 'data-currency="CNY">¥10,000<' in header and 'data-currency="USD">US$2,500<' in header
+    assert "12,500" not in page
+    assert 'data-currency="USD"' in needs and "US$2,500</span>" in needs  # the card

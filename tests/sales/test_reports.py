@@ -129,3 +129,24 @@ def test_reports_by_pieces_equal_one_grouped_query(sales):
         }
         assert by_pieces == plain
     assert len(queries.piecewise(Opportunity.objects.visible_to(sales.manager))) > 1
+
+
+def test_opp7_forecast_never_adds_up_amounts_in_different_currencies(sales, client):
+    org = sales.organization
+    opportunity(org, sales.rep, amount=Decimal("10000"), expected_close_date=month(0))
+    opportunity(
+        org, sales.rep, amount=Decimal("3000"), currency="USD", expected_close_date=month(0), phone="13700000001"
+    )
+    in_yuan = queries.forecast(sales.admin, months=1)
+    assert in_yuan["currency"] == "CNY" and in_yuan["totals"][0]["pipeline"] == Decimal("10000")
+    in_dollars = queries.forecast(sales.admin, months=1, currency="USD")
+    assert in_dollars["totals"][0]["pipeline"] == Decimal("3000")
+    client.force_login(sales.admin)
+    page = client.get("/opportunities/forecast/?currency=USD", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "US$3,000" in page and "Expected revenue in USD" in page and "13,000" not in page
+    csv_text = client.get("/opportunities/forecast/?export=csv&currency=USD").content.decode("utf-8-sig")
+    assert "3000.00" in csv_text and "USD" in csv_text and "10000.00" not in csv_text
+    api = client_for(sales.admin).get("/api/v1/opportunities/forecast/?months=1&currency=USD").json()
+    assert api["currency"] == "USD" and Decimal(str(api["rows"][0]["pipeline"])) == Decimal("3000")
+    refused = client_for(sales.admin).get("/api/v1/opportunities/forecast/?currency=XYZ", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and "Choose one of: CNY" in refused.json()["currency"][0]

@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from qiao.core.forms import MainObjectForm, StyledFormMixin
+from qiao.core.forms import LookupSelect, MainObjectForm, StyledFormMixin
 from qiao.customers.models import Customer
 from qiao.customers.views_leads import CustomerPicker
 from qiao.sales.models import Opportunity
@@ -10,10 +10,9 @@ from qiao.sales.models import Opportunity
 from .models import Contract
 
 
-class OpportunityPicker(CustomerPicker):
+class OpportunityPicker(LookupSelect):
     def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.attrs["data-lookup"] = reverse_lazy("opportunity-list")
+        super().__init__(reverse_lazy("opportunity-list"), "name", attrs)
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

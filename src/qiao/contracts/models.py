@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qiao.core.models import MainObject
+from qiao.core.money import Currency
 
 
 class ContractStatus(models.TextChoices):
@@ -22,13 +23,6 @@ class ContractStatus(models.TextChoices):
     IN_EFFECT = "in_effect", _("In effect")
     COMPLETED = "completed", _("Completed")
     TERMINATED = "terminated", _("Terminated")
-
-
-class Currency(models.TextChoices):
-    CNY = "CNY", _("CNY (renminbi)")
-    HKD = "HKD", _("HKD (Hong Kong dollar)")
-    USD = "USD", _("USD (US dollar)")
-    EUR = "EUR", _("EUR (euro)")
 
 
 def signed_file_path(contract, filename: str) -> str:

@@ -88,3 +88,28 @@ class MainObjectForm(StyledFormMixin, forms.ModelForm):
     def _post_clean(self):
         # The record is validated by the service inside its transaction, with the actor's scope.
         pass
+
+
+class LookupSelect(forms.Select):
+    """A drop-down that renders only the chosen record: the collection may hold thousands or a
+    million, so qiao.js looks the others up as the user types (data-lookup: the API collection,
+    which answers only with what the user may see; data-lookup-label: the field shown)."""
+
+    def __init__(self, lookup_url, label_field: str = "name", attrs=None, *, empty_label="—"):
+        super().__init__(attrs)
+        self.empty_label = empty_label
+        self.attrs.update(
+            {
+                "data-lookup": lookup_url,
+                "data-lookup-label": label_field,
+                "class": "form-select",
+                "autocomplete": "off",
+            }
+        )
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [item for item in value if str(item).isdigit()]
+        queryset = self.choices.queryset.filter(pk__in=chosen) if chosen else []
+        options = [self.create_option(name, "", self.empty_label, not chosen, 0)]
+        options += [self.create_option(name, str(c.pk), str(c), True, i + 1) for i, c in enumerate(queryset)]
+        return [(None, options, 0)]

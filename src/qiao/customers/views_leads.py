@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from qiao.core import services as core_services
 from qiao.core.filters import MainObjectFilter
-from qiao.core.forms import MainObjectForm, StyledFormMixin
+from qiao.core.forms import LookupSelect, MainObjectForm, StyledFormMixin
 from qiao.core.generic import RecordDeleteView, RecordDetailView, RecordEditView, RecordListView
 from qiao.core.permissions import can
 
@@ -47,21 +47,11 @@ def status_badge(lead: Lead):
 # --- Form, filter, table --------------------------------------------------------------------------
 
 
-class CustomerPicker(forms.Select):
-    """A customer drop-down that renders only the chosen customer: an organization may have a
-    million, so qiao.js looks the others up by name as the user types (data-lookup, the customers
-    API, which answers only with customers the user can see)."""
+class CustomerPicker(LookupSelect):
+    """A customer drop-down searched through the customers API as the user types."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.attrs.update({"data-lookup": reverse_lazy("customer-list"), "class": "form-select", "autocomplete": "off"})
-
-    def optgroups(self, name, value, attrs=None):
-        chosen = [item for item in value if str(item).isdigit()]
-        queryset = self.choices.queryset.filter(pk__in=chosen) if chosen else []
-        options = [self.create_option(name, "", "—", not chosen, 0)]
-        options += [self.create_option(name, str(c.pk), str(c), True, i + 1) for i, c in enumerate(queryset)]
-        return [(None, options, 0)]
+        super().__init__(reverse_lazy("customer-list"), "name", attrs)
 
 
 class LeadForm(MainObjectForm):

@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from qiao.core.money import DEFAULT_CURRENCY, Currency
 from qiao.core.services import StaleVersion
 from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 from qiao.customers.models import Contact, Customer
@@ -140,7 +141,7 @@ class ContractInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    currency = serializers.ChoiceField(choices=["CNY", "HKD", "USD", "EUR"], default="CNY")
+    currency = serializers.ChoiceField(choices=Currency.choices, default=DEFAULT_CURRENCY)
     sign_date = serializers.DateField()
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
@@ -421,18 +422,31 @@ class OpportunityViewSet(MainObjectViewSet):
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("first_month", dt.date), OpenApiParameter("months", int)],
+        parameters=[
+            OpenApiParameter("first_month", dt.date),
+            OpenApiParameter("months", int),
+            OpenApiParameter("currency", str, enum=Currency.values, description="default CNY"),
+        ],
         responses=inline_serializer("Forecast", {"months": serializers.ListField()}),
     )
     @action(detail=False, methods=["get"])
     def forecast(self, request):
-        """Expected revenue by month and owner, weighted by stage probability (OPP-7)."""
+        """Expected revenue by month and owner, weighted by stage probability (OPP-7), in one
+        currency (amounts in different currencies are never added up)."""
         months = request.query_params.get("months", "6")
         months = min(max(int(months), 1), 24) if months.isdigit() else 6
-        report = queries.forecast(request.user, first_month=_date_param(request, "first_month"), months=months)
+        currency = request.query_params.get("currency", DEFAULT_CURRENCY)
+        if currency not in Currency.values:
+            raise exceptions.ValidationError(
+                {"currency": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(Currency.values)}]}
+            )
+        report = queries.forecast(
+            request.user, first_month=_date_param(request, "first_month"), months=months, currency=currency
+        )
         return Response(
             {
                 "months": [month.isoformat()[:7] for month in report["months"]],
+                "currency": currency,
                 "rows": [
                     {
                         "owner": row["owner_id"],

@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.core.money import DEFAULT_CURRENCY, currency_order
 from qiao.core.permissions.condition import _find_scope_condition
 
 from .models import Opportunity, OpportunityClash, OpportunityStatus, Stage, StageKind
@@ -47,7 +48,8 @@ def piecewise(queryset) -> list:
 
 def grouped(queryset, group_by: list[str], **aggregates) -> dict[tuple, dict]:
     """`queryset.values(*group_by).annotate(**aggregates)` summed over the scope's pieces: each
-    aggregate must add up (Count, Sum)."""
+    aggregate must add up (Count, Sum). Count rows with Count("*"): COUNT(id) would need the id,
+    which the reports' covering index does not hold, and read the table instead."""
     totals: dict[tuple, dict] = {}
     for piece in piecewise(queryset.order_by()):
         for row in piece.values(*group_by).annotate(**aggregates).order_by():
@@ -66,8 +68,7 @@ class Column:
     stage: Stage
     cards: list = field(default_factory=list)
     count: int = 0
-    amount: Decimal = Decimal(0)
-    weighted: Decimal = Decimal(0)
+    amounts: dict[str, Decimal] = field(default_factory=dict)  # currency: total, never mixed
     has_more: bool = False
     next_page: int = 2
 
@@ -95,13 +96,17 @@ def column_cards(user, stage: Stage, *, page: int = 1, base=None) -> tuple[list,
 
 
 def kanban(user, *, base=None) -> list[Column]:
-    """The open stages as columns, each with its count, amount, weighted amount and first page."""
+    """The open stages as columns, each with its count, its amount per currency (the default
+    currency always shown, others when present) and its first page."""
     columns = [Column(stage) for stage in stages_of(user.org_id) if stage.kind == StageKind.OPEN]
-    totals = grouped(open_opportunities(user, base), ["stage"], count=Count("pk"), amount=Sum("amount"))
+    totals = grouped(open_opportunities(user, base), ["stage", "currency"], count=Count("*"), amount=Sum("amount"))
     for column in columns:
-        total = totals.get((column.stage.pk,), {"count": 0, "amount": 0})
-        column.count, column.amount = total["count"], Decimal(total["amount"] or 0)
-        column.weighted = column.amount * column.stage.probability / 100
+        amounts = {DEFAULT_CURRENCY: Decimal(0)}
+        for (stage_id, currency), total in totals.items():
+            if stage_id == column.stage.pk:
+                column.count += total["count"]
+                amounts[currency] = amounts.get(currency, Decimal(0)) + Decimal(total["amount"] or 0)
+        column.amounts = {currency: amounts[currency] for currency in sorted(amounts, key=currency_order)}
         column.cards, column.has_more = column_cards(user, column.stage, base=base)
     return columns
 
@@ -127,7 +132,7 @@ def funnel(user, *, since: dt.date | None = None, until: dt.date | None = None, 
         queryset = queryset.filter(registered_at__date__gte=since)
     if until:
         queryset = queryset.filter(registered_at__date__lte=until)
-    counts = grouped(queryset, ["max_stage_position", "status", "stage"], count=Count("pk"))
+    counts = grouped(queryset, ["max_stage_position", "status", "stage"], count=Count("*"))
     ladder = [stage for stage in stages_of(user.org_id) if stage.kind != StageKind.LOST]
     rows = [FunnelRow(stage) for stage in ladder]
     won_position = max((stage.position for stage in ladder if stage.kind == StageKind.WON), default=0)
@@ -170,14 +175,17 @@ def month_starts(first: dt.date, count: int) -> list[dt.date]:
     return months
 
 
-def forecast(user, *, first_month: dt.date | None = None, months: int = 6, base=None) -> dict:
+def forecast(
+    user, *, first_month: dt.date | None = None, months: int = 6, currency: str = DEFAULT_CURRENCY, base=None
+) -> dict:
     """Expected revenue per month of the expected signing date and per owner: the open
     opportunities' amounts weighted by their stage's win probability, beside the unweighted
-    pipeline and what was already won in the month (contract amounts of the won ones)."""
+    pipeline and what was already won in the month (contract amounts of the won ones). Only
+    amounts in `currency` are counted: money in different currencies is never added up."""
     first_month = (first_month or timezone.localdate()).replace(day=1)
     months_list = month_starts(first_month, months)
     last_day = months_list[-1].replace(day=calendar.monthrange(months_list[-1].year, months_list[-1].month)[1])
-    opportunities = visible(user, base)
+    opportunities = visible(user, base).filter(currency=currency)
     weighted_amount = ExpressionWrapper(
         F("amount") * F("stage__probability") / 100, output_field=DecimalField(max_digits=20, decimal_places=4)
     )
@@ -191,7 +199,7 @@ def forecast(user, *, first_month: dt.date | None = None, months: int = 6, base=
         "expected_close_date",
         pipeline=Sum("amount"),
         weighted=Sum(weighted_amount),
-        count=Count("pk"),
+        count=Count("*"),
     )
     start = timezone.make_aware(dt.datetime.combine(first_month, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min))
@@ -235,7 +243,7 @@ def forecast(user, *, first_month: dt.date | None = None, months: int = 6, base=
         }
         for index in range(len(months_list))
     ]
-    return {"months": months_list, "rows": table, "totals": totals}
+    return {"months": months_list, "currency": currency, "rows": table, "totals": totals}
 
 
 def _grouped_by_month(queryset, date_field: str, **aggregates) -> dict[tuple, dict]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qiao.core.forms import add_service_errors
+from qiao.core.money import DEFAULT_CURRENCY, Currency
 from qiao.org.services import require_code
 
 from . import queries
@@ -120,10 +121,21 @@ def forecast(request):
     )
     months = request.GET.get("months", "6")
     months = min(max(int(months), 1), 24) if months.isdigit() else 6
-    report = queries.forecast(request.user, first_month=first_month, months=months, base=board_filter.qs)
+    currency = request.GET.get("currency", "")
+    currency = currency if currency in Currency.values else DEFAULT_CURRENCY
+    report = queries.forecast(
+        request.user, first_month=first_month, months=months, currency=currency, base=board_filter.qs
+    )
     labels = [month.strftime("%Y-%m") for month in report["months"]]
     if request.GET.get("export") == "csv":
-        header = [_("Owner"), *(f"{label} {_('weighted')}" for label in labels), _("Weighted"), _("Pipeline"), _("Won")]
+        header = [
+            _("Owner"),
+            *(f"{label} {_('weighted')}" for label in labels),
+            _("Weighted"),
+            _("Pipeline"),
+            _("Won"),
+            _("Currency"),
+        ]
         rows = [
             [
                 row["owner"],
@@ -131,6 +143,7 @@ def forecast(request):
                 _money(row["weighted"]),
                 _money(row["pipeline"]),
                 _money(row["won"]),
+                currency,
             ]
             for row in report["rows"]
         ]
@@ -160,6 +173,8 @@ def forecast(request):
             "labels": labels,
             "chart_data": json.dumps(chart, ensure_ascii=False),
             "months": months,
+            "currency": currency,
+            "currencies": Currency.choices,
             "first_month": report["months"][0].strftime("%Y-%m"),
             "query": _query_without_page(request),
             "total_weighted": sum((total["weighted"] for total in report["totals"]), Decimal(0)),

@@ -45,13 +45,15 @@
   }
 
   // A select with data-lookup searches the API collection named there as the user types: an
-  // organization has far too many customers to list them all in the page (the lead's introducer).
+  // organization has far too many customers (or employees) to list them all in the page; the
+  // field shown is data-lookup-label.
   function enhanceLookups(root) {
     if (!window.TomSelect) return;
     root.querySelectorAll("select[data-lookup]:not(.tomselected)").forEach(function (element) {
       var url = element.dataset.lookup;
+      var label = element.dataset.lookupLabel || "name";
       new window.TomSelect(element, {
-        valueField: "id", labelField: "name", searchField: ["name"], maxOptions: 20,
+        valueField: "id", labelField: label, searchField: [label], maxOptions: 20,
         load: function (query, callback) {
           if (!query) { callback(); return; }
           fetch(url + "?page_size=20&search=" + encodeURIComponent(query),

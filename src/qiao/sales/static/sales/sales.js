@@ -29,8 +29,9 @@
     alert.classList.remove("d-none");
   }
 
-  // A column's header: how many cards and how much money it holds, kept in step with a move.
-  function adjustColumn(list, delta, amount) {
+  // A column's header: how many cards and how much money it holds in the card's currency, kept in
+  // step with a move (a currency the column did not show yet appears when the board is reloaded).
+  function adjustColumn(list, delta, amount, currency) {
     var column = list.closest("[data-stage-column]");
     if (!column) return;
     var badge = column.querySelector("[data-count]");
@@ -38,11 +39,12 @@
       var current = parseInt(badge.textContent.replace(/[^0-9]/g, ""), 10) || 0;
       badge.textContent = String(Math.max(current + delta, 0));
     }
-    var money = column.querySelector("[data-amount]");
+    var money = column.querySelector('[data-amount][data-currency="' + currency + '"]');
     if (money) {
       var total = Math.max((parseFloat(money.dataset.amount) || 0) + delta * amount, 0);
+      var symbol = money.textContent.replace(/[0-9,.\s]+$/, "");
       money.dataset.amount = total.toFixed(2);
-      money.textContent = Math.round(total).toLocaleString("en-US");
+      money.textContent = symbol + Math.round(total).toLocaleString("en-US");
     }
   }
 
@@ -75,8 +77,8 @@
         }
         card.dataset.version = String(result.body.version);
         var amount = parseFloat(card.dataset.amount) || 0;
-        adjustColumn(event.from, -1, amount);
-        adjustColumn(event.to, 1, amount);
+        adjustColumn(event.from, -1, amount, card.dataset.currency);
+        adjustColumn(event.to, 1, amount, card.dataset.currency);
         var days = card.querySelector(".qiao-days");
         if (days) days.classList.remove("bg-red", "text-red-fg");
         card.classList.remove("qiao-overdue");
