@@ -20,7 +20,6 @@ work is visible against the floor.
 
     .venv/bin/python bench/imports.py --database postgres                 # 100,000 rows
     .venv/bin/python bench/imports.py --database sqlite                   # 10,000 rows
-    .venv/bin/python bench/imports.py --database postgres --rows 20000 --reader openpyxl
 
 Targets (acceptance 3): dry run + commit ≤ 60 s and every step's peak memory ≤ 1 GB; the exit
 status is 1 when one is missed. The database is `qiao_bench_imports` (PostgreSQL, dropped and
@@ -61,7 +60,6 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--database", choices=["postgres", "sqlite"], required=True)
     parser.add_argument("--rows", type=int, help="rows in the file (default: postgres 100000, sqlite 10000)")
     parser.add_argument("--existing", type=int, help="customers already in the database (default: rows / 10)")
-    parser.add_argument("--reader", choices=["calamine", "openpyxl"], help="workbook reader (default: the fastest)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     parser.add_argument("--sqlite-path", type=Path, default=DEFAULT_SQLITE_PATH)
@@ -272,11 +270,9 @@ def warm_up() -> None:
 
 
 def step_check() -> dict:
-    from qiao.core.imports import reading, services
+    from qiao.core.imports import services
     from qiao.core.models import ImportJob
 
-    if ARGUMENTS.reader:
-        reading.default_reader = lambda: ARGUMENTS.reader
     ImportJob.objects.filter(pk=ARGUMENTS.job).update(status=ImportJob.Status.CHECKING, phase="reading")
     warm_up()
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -331,7 +327,7 @@ def step_baseline() -> dict:
 
     admin = User.objects.get(username="bench-admin")
     started, cpu = time.perf_counter(), cpu_seconds()
-    rows = reading.read_rows(str(ARGUMENTS.file), reading.FileKind("xlsx"), reader=ARGUMENTS.reader)
+    rows = reading.read_rows(str(ARGUMENTS.file), reading.FileKind("xlsx"))
     next(rows)
     values = [[reading.cell_text(value) for value in row[:5]] for _number, row in rows]
     read_seconds = time.perf_counter() - started
@@ -375,8 +371,6 @@ BLANK_COLUMNS, BLANKS = blank_columns()
 def run_step(step: str, **extra) -> dict:
     command = [sys.executable, __file__, "--database", ARGUMENTS.database, "--rows", str(ARGUMENTS.rows)]
     command += ["--postgres-url", ARGUMENTS.postgres_url, "--sqlite-path", str(ARGUMENTS.sqlite_path), "--step", step]
-    if ARGUMENTS.reader:
-        command += ["--reader", ARGUMENTS.reader]
     for name, value in extra.items():
         command += [f"--{name}", str(value)]
     output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=PROJECT_DIR, env=os.environ)
@@ -516,13 +510,10 @@ def main() -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
 
-    from qiao.core.imports.reading import default_reader
     from qiao.customers.models import Customer
     from qiao.org.services import organization_create
 
-    print(
-        f"# bench/imports — {ARGUMENTS.rows:,} rows, {connection.vendor}, reader {ARGUMENTS.reader or default_reader()}"
-    )
+    print(f"# bench/imports — {ARGUMENTS.rows:,} rows, {connection.vendor}, python-calamine reader")
     started = time.perf_counter()
     reset_database()
     connections.close_all()

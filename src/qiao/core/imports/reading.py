@@ -2,9 +2,9 @@
 UTF-8 (with or without the byte-order mark Excel writes) or GB18030 — what Chinese Excel saves
 as “CSV (逗号分隔)”. The kind of file is decided by its content, never by its name alone.
 
-Workbooks are read row by row: with python-calamine when it is installed (a Rust reader, about
-ten times faster than openpyxl on large sheets, see docs/import-export.md), else with openpyxl's
-read-only mode. Either way a 100,000-row sheet is never held as Python objects at once."""
+Workbooks are read with python-calamine (a Rust reader, about ten times faster than openpyxl's
+read-only mode on large sheets, see docs/import-export.md), row by row: a 100,000-row sheet is
+never held as Python objects at once."""
 
 import codecs
 import contextlib
@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 from .problems import ImportProblem
 
@@ -157,26 +158,13 @@ def local_path(field_file):
         yield copy.name
 
 
-def read_rows(path: str, kind: FileKind, *, reader: str | None = None) -> Iterator[tuple[int, list]]:
+def read_rows(path: str, kind: FileKind) -> Iterator[tuple[int, list]]:
     """(row number as the spreadsheet shows it, cell values) for every row, the header row first.
     Empty rows are skipped; numbers stay numbers and dates stay dates (see `cell_text`)."""
-    if kind.format == "csv":
-        rows = _csv_rows(path, kind)
-    elif (reader or default_reader()) == "calamine":
-        rows = _calamine_rows(path)
-    else:
-        rows = _openpyxl_rows(path)
+    rows = _csv_rows(path, kind) if kind.format == "csv" else _calamine_rows(path)
     for number, values in rows:
         if any(value not in (None, "") for value in values):
             yield number, values
-
-
-def default_reader() -> str:
-    try:
-        import python_calamine  # noqa: F401
-    except ImportError:
-        return "openpyxl"
-    return "calamine"
 
 
 def _csv_rows(path: str, kind: FileKind) -> Iterator[tuple[int, list]]:
@@ -185,8 +173,6 @@ def _csv_rows(path: str, kind: FileKind) -> Iterator[tuple[int, list]]:
 
 
 def _calamine_rows(path: str) -> Iterator[tuple[int, list]]:
-    from python_calamine import CalamineWorkbook
-
     workbook = CalamineWorkbook.from_path(path)
     sheet = workbook.get_sheet_by_index(_first_worksheet(workbook))
     padding = [""] * sheet.start[1] if sheet.start else []  # rows start at the first used column
@@ -199,18 +185,6 @@ def _first_worksheet(workbook) -> int:
         if str(metadata.visible).endswith("Visible") and str(metadata.typ).endswith("WorkSheet"):
             return index
     return 0
-
-
-def _openpyxl_rows(path: str) -> Iterator[tuple[int, list]]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = next((ws for ws in workbook.worksheets if ws.sheet_state == "visible"), workbook.worksheets[0])
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
-    finally:
-        workbook.close()
 
 
 def estimate_rows(path: str, kind: FileKind) -> int:
