@@ -43,16 +43,33 @@ def _still_editable(user, obj) -> None:
         )
 
 
-def _apply(obj, fields: dict, many: dict) -> None:
+def _loaded_relations(obj) -> list[str]:
+    """Foreign keys set to a record read from the database: it exists, so validation need not
+    query for it again (one query per relation on every save)."""
+    return [
+        field.name
+        for field in obj._meta.concrete_fields
+        if field.many_to_one
+        and field.is_cached(obj)
+        and getattr(obj, field.name) is not None
+        and not getattr(obj, field.name)._state.adding
+    ]
+
+
+def _apply(obj, fields: dict, many: dict, *, created: bool = False) -> None:
     for name, value in fields.items():
         setattr(obj, name, value)
     kind = object_type_of(obj)
     if kind is not None and kind.prepare is not None:
         kind.prepare(obj)
-    obj.full_clean(exclude=["org", "version", "deleted_at", "deleted_by", "created_by", "creator"])
+    exclude = ["org", "version", "deleted_at", "deleted_by", "created_by", "creator", *_loaded_relations(obj)]
+    obj.full_clean(exclude=exclude)
     obj.save()
     for name, values in many.items():
-        getattr(obj, name).set(values)
+        if not created:
+            getattr(obj, name).set(values)
+        elif values:  # a new record has no links yet: nothing to read and compare
+            getattr(obj, name).add(*values)
 
 
 def _split(model, data: dict) -> tuple[dict, dict]:
@@ -85,7 +102,7 @@ def main_object_create(*, actor, model, data: dict):
     for creator_field in ("created_by", "creator"):
         if _has_field(model, creator_field):
             setattr(obj, creator_field, actor)
-    _apply(obj, fields, many)
+    _apply(obj, fields, many, created=True)
     _still_editable(actor, obj)
     return obj
 

@@ -245,13 +245,15 @@ def opportunity_register(*, actor, data: dict, submit: bool = True) -> Opportuni
             setattr(probe, name, data.get(name) or "")
         prepare_opportunity(probe)  # every missing fact named, before anything is looked up
         clashes = matching.clashes_as_system(probe)
-        outcome = {"status": Status.CLASH if clashes else Status.SUBMITTED, "stage": stage}
+        outcome = {
+            "status": Status.CLASH if clashes else Status.SUBMITTED,
+            "stage": stage,
+            "submitted_at": timezone.now(),
+        }
     opportunity = core_services.main_object_create(actor=actor, model=Opportunity, data={**data, **outcome})
     if not submit:
         _event(opportunity, OpportunityEvent.Kind.REGISTERED, actor)
         return opportunity
-    Opportunity.objects.filter(pk=opportunity.pk).update(submitted_at=opportunity.created_at)
-    opportunity.submitted_at = opportunity.created_at
     if clashes:
         _tell_clash(actor, opportunity, clashes, OpportunityClash.Found.REGISTRATION)
     else:
