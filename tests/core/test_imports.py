@@ -150,6 +150,22 @@ def test_cus7_workbook_rows_keep_the_spreadsheet_row_numbers(tmp_path):
     ]
 
 
+def test_cus7_the_row_estimate_counts_rows_of_a_workbook_that_records_no_size(tmp_path):
+    """A workbook written as a stream records no size (its dimension says A1): the estimate that
+    decides worker or not, parts and the progress bar must count the rows all the same."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["名称", "手机"])
+    for number in range(1, 1201):
+        sheet.append([f"门店{number}", f"1381234{number:04d}"])
+    path = tmp_path / "stream.xlsx"
+    workbook.save(path)
+    assert openpyxl.load_workbook(path, read_only=True).active.max_row in (None, 1)  # no size recorded
+    assert reading.estimate_rows(str(path), reading.FileKind("xlsx")) == 1200
+    path.write_bytes(xlsx_bytes([["名称"], ["甲"], ["乙"]], start="C3"))
+    assert reading.estimate_rows(str(path), reading.FileKind("xlsx")) == 2
+
+
 def test_cus7_cell_text_reads_cells_as_people_see_them():
     assert reading.cell_text(13812345678.0) == "13812345678"
     assert reading.cell_text(1234.5) == "1234.5"

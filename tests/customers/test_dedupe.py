@@ -231,8 +231,8 @@ def test_cus8_batch_matches_the_database_and_earlier_rows_in_few_queries(organiz
     existing = stored(organization, admin_user, name="杭州西湖贸易有限公司", phone="13812345678")
     rows = [
         {"name": "西湖贸易（杭州）有限公司"},
-        {"name": "宁波恒达五金有限公司", "phone": "13900001111"},
-        {"name": "恒达五金（宁波）", "mobile": "139-0000-1111"},
+        {"name": "宁波恒达五金有限公司", "phone": "139 0000 1111"},  # written forms, as prepared for saving
+        {"name": "恒达五金（宁波）", "mobile": "139 0000 1111"},
         {"name": "苏州恒达五金有限公司"},
     ] + [{"name": f"温州第{number}号五金店"} for number in range(200)]
     with CaptureQueriesContext(connection) as queries:
@@ -255,7 +255,8 @@ def test_cus8_batch_chunks_large_key_sets(organization, admin_user, monkeypatch)
 def test_cus8_batch_with_thousands_of_phones_reads_the_phone_columns_once(organization, admin_user, monkeypatch):
     monkeypatch.setattr(dedupe, "PHONE_SCAN_ABOVE", 3)
     existing = stored(organization, admin_user, name="阿里五金店", mobile="13912345678")
-    rows = [{"name": "", "phone": f"1390000{number:04d}"} for number in range(5)] + [{"phone": "13912345678"}]
+    # Rows as the import prepares them: phones in their written form.
+    rows = [{"name": "", "phone": f"139 0000 {number:04d}"} for number in range(5)] + [{"phone": "139 1234 5678"}]
     results = match_many_as_system(org_id=organization.pk, rows=rows)
     assert [(m.type, m.id) for m in results[-1]] == [("customer", existing.pk)]
 

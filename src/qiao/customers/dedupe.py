@@ -88,12 +88,12 @@ class Profile:
         return dict(self.phone_labels).get(digits, digits)
 
 
-def _phone_forms(*phones: str) -> tuple[tuple[str, str], ...]:
+def _phone_forms(*phones: str, written_already: bool = False) -> tuple[tuple[str, str], ...]:
     forms = []
     for phone in phones:
         if not phone:
             continue
-        written = chinese.normalize_phone(phone) or phone.strip()
+        written = phone if written_already else (chinese.normalize_phone(phone) or phone.strip())
         digits = chinese.digits(written)
         if len(digits) >= 7:
             forms.append((digits, written))
@@ -115,14 +115,16 @@ def make_profile(
     city: str = "",
     district: str = "",
     street: str = "",
+    phones_written: bool = False,
 ) -> Profile:
     """A record as the matcher sees it. Without province or city the free-text address is parsed
-    (offline, cpca) to find them."""
+    (offline, cpca) to find them. `phones_written`: the phones are already in their written form
+    (records prepared for saving), so they need not be parsed again."""
     if address and not (province or city):
         parsed = chinese.parse_address(address)
         province, city, district, street = parsed.province, parsed.city, parsed.district, parsed.street
     company = parse_company_name(" ".join((name or "").split()))
-    forms = _phone_forms(*phones)
+    forms = _phone_forms(*phones, written_already=phones_written)
     return Profile(
         name=" ".join((name or "").split()),
         company=company,
@@ -537,14 +539,15 @@ def _row_profile(row: dict) -> Profile:
         city=row.get("city") or "",
         district=row.get("district") or "",
         street=row.get("street") or "",
+        phones_written=True,
     )
 
 
 def match_many_as_system(
     *, org_id: int, rows: list[dict], types: Iterable[str] = ("customer",), limit: int = 10
 ) -> list[list[DuplicateMatch]]:
-    """For each row (name, phone, mobile, unified_social_credit_code, address or province/city/
-    district/street), its duplicates among the organization's records and among the earlier rows
+    """For each row as prepared for saving (name, phone and mobile in their written form,
+    unified_social_credit_code, address or province/city/district/street), its duplicates among the organization's records and among the earlier rows
     of the same batch (type "row", id = the row's index). The database is asked once per kind of
     key and chunk of 500 keys, not once per row, so an import of 100,000 rows costs a few hundred
     indexed queries."""

@@ -188,20 +188,17 @@ def _first_worksheet(workbook) -> int:
 
 
 def estimate_rows(path: str, kind: FileKind) -> int:
-    """Data rows (without the header), for the progress bar: exact for workbooks that record
-    their size, counted line ends for CSV."""
+    """Data rows (without the header), for the progress bar and for deciding whether the check
+    runs in the worker, in parts side by side: counted line ends for CSV, the sheet's rows for a
+    workbook (read, not taken from the size the workbook records: files written as a stream, by
+    many programs, record none)."""
     if kind.format == "csv":
         with open(path, "rb") as data:
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: data.read(1024 * 1024), b""))
         return max(0, lines - 1)
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        sheet = next((ws for ws in workbook.worksheets if ws.sheet_state == "visible"), workbook.worksheets[0])
-        return max(0, (sheet.max_row or 1) - 1)
-    finally:
-        workbook.close()
+    workbook = CalamineWorkbook.from_path(path)
+    sheet = workbook.get_sheet_by_index(_first_worksheet(workbook))
+    return max(0, sheet.height - 1)
 
 
 def cell_text(value) -> str:
