@@ -547,10 +547,10 @@ def match_many_as_system(
     *, org_id: int, rows: list[dict], types: Iterable[str] = ("customer",), limit: int = 10
 ) -> list[list[DuplicateMatch]]:
     """For each row as prepared for saving (name, phone and mobile in their written form,
-    unified_social_credit_code, address or province/city/district/street), its duplicates among the organization's records and among the earlier rows
-    of the same batch (type "row", id = the row's index). The database is asked once per kind of
-    key and chunk of 500 keys, not once per row, so an import of 100,000 rows costs a few hundred
-    indexed queries."""
+    unified_social_credit_code, address or province/city/district/street), its duplicates among
+    the organization's records and among the earlier rows of the same batch (type "row", id = the
+    row's index). The database is asked once per kind of key and chunk of 500 keys, not once per
+    row, so an import of 100,000 rows costs a few hundred indexed queries."""
     profiles = [_row_profile(row) for row in rows]
     keys = LookupKeys()
     for profile in profiles:
