@@ -252,7 +252,11 @@ def search_queries(scope: str, user: User, subtree_prefix: str, term: str) -> tu
         contact_text = "qiao_bigrams(lower(name)) @> qiao_bigrams(%s) AND lower(name) LIKE %s"
         text_params = [term, pattern]
     else:
-        text, contact_text, text_params = f"{SEARCH_TEXT} LIKE %s", "lower(name || ' ' || name_pinyin) LIKE %s", [pattern]
+        text, contact_text, text_params = (
+            f"{SEARCH_TEXT} LIKE %s",
+            "lower(name || ' ' || name_pinyin) LIKE %s",
+            [pattern],
+        )
     phone = " OR phone_digits LIKE %s" if digits_only else ""
     phone_params = [pattern] if digits_only else []
     found = (
