@@ -160,6 +160,7 @@ def test_opportunity_pages_in_both_languages(open_page, live_server, organizatio
             customer_name=f"{CITIES[number % 4]}{BRANDS[number % 3]}超市{number}号店",
             phone=f"1370000{number:04d}",
             amount=Decimal(10000 + number * 7000),
+            currency="USD" if number == 13 else "CNY",  # a column with two currencies
             expected_close_date=today + dt.timedelta(days=20 * (number % 5)),
             days_in_stage=number * 4,
         )
