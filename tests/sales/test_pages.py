@@ -266,3 +266,5 @@ def test_opp4_kanban_columns_total_each_currency_apart(sales, client):
     assert 'data-currency="CNY">¥10,000<' in header and 'data-currency="USD">US$2,500<' in header
     assert "12,500" not in page
     assert 'data-currency="USD"' in needs and "US$2,500</span>" in needs  # the card
+    chinese = client.get("/opportunities/kanban/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "¥10,000" in chinese and "US$2,500" in chinese  # money is grouped by thousands in Chinese too

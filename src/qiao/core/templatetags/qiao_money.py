@@ -1,9 +1,10 @@
 """`{{ amount|money:currency }}`: a whole amount with its currency's symbol and thousands
-separators ("¥1,280,000", "US$20,000"); nothing for no amount."""
+separators ("¥1,280,000", "US$20,000") in every language — as Chinese business software writes
+money, and as the kanban's script updates it — or nothing for no amount."""
+
+from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import floatformat
 
 from qiao.core.money import DEFAULT_CURRENCY, symbol
 
@@ -12,6 +13,8 @@ register = template.Library()
 
 @register.filter
 def money(amount, currency: str = DEFAULT_CURRENCY) -> str:
-    if amount is None or amount == "":
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
         return ""
-    return f"{symbol(currency or DEFAULT_CURRENCY)}{intcomma(floatformat(amount, 0))}"
+    return f"{symbol(currency or DEFAULT_CURRENCY)}{value:,.0f}"
