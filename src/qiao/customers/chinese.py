@@ -45,33 +45,12 @@ def uscc_problem(code: str) -> str | None:
 # --- Phone numbers --------------------------------------------------------------------------------
 
 
-# Parsing a number is the dearest step of reading a customer (an import parses each number when
-# it validates the row and again when it looks for duplicates of the written form), so the answers
-# are kept: the text asked about and the written form (which is its own written form).
-_WRITTEN_PHONES: dict[str, str | None] = {}
-WRITTEN_PHONES_KEPT = 200_000
-
-
 def normalize_phone(text: str) -> str | None:
     """A Chinese (or international) phone number in its national written form — '138 1234 5678',
     '0571 8888 6666' — or None when it is not a valid number. Numbers of other countries keep their
-    international form ('+1 650-253-0000')."""
-    text = text or ""
-    try:
-        return _WRITTEN_PHONES[text]
-    except KeyError:
-        pass
-    written = _parse_phone(text)
-    if len(_WRITTEN_PHONES) >= WRITTEN_PHONES_KEPT:
-        _WRITTEN_PHONES.clear()
-    _WRITTEN_PHONES[text] = written
-    if written is not None:
-        _WRITTEN_PHONES[written] = written
-    return written
-
-
-def _parse_phone(text: str) -> str | None:
-    text = unicodedata.normalize("NFKC", text).strip()
+    international form ('+1 650-253-0000'). A written form is its own written form, which the
+    duplicate search of an import relies on (dedupe.make_profile(phones_written=True))."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
