@@ -144,6 +144,8 @@ def test_opp7_forecast_never_adds_up_amounts_in_different_currencies(sales, clie
     client.force_login(sales.admin)
     page = client.get("/opportunities/forecast/?currency=USD", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "US$3,000" in page and "Expected revenue in USD" in page and "13,000" not in page
+    unknown = client.get("/opportunities/forecast/?currency=XYZ", HTTP_ACCEPT_LANGUAGE="en")
+    assert unknown.status_code == 200 and "¥10,000" in unknown.content.decode()  # the page falls back to CNY
     csv_text = client.get("/opportunities/forecast/?export=csv&currency=USD").content.decode("utf-8-sig")
     assert "3000.00" in csv_text and "USD" in csv_text and "10000.00" not in csv_text
     api = client_for(sales.admin).get("/api/v1/opportunities/forecast/?months=1&currency=USD").json()

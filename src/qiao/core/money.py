@@ -18,6 +18,11 @@ DEFAULT_CURRENCY = Currency.CNY
 SYMBOLS = {Currency.CNY: "¥", Currency.HKD: "HK$", Currency.USD: "US$", Currency.EUR: "€"}
 
 
+def known_currency(code: str | None) -> str | None:
+    """`code` when it is one of the currencies amounts may be in, else None."""
+    return code if code in Currency.values else None
+
+
 def symbol(currency: str) -> str:
     """The symbol written before an amount; an unknown code is written as the code itself."""
     return SYMBOLS.get(currency, f"{currency} ")

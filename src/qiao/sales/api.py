@@ -14,7 +14,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from qiao.core.money import DEFAULT_CURRENCY, Currency
+from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
 from qiao.core.services import StaleVersion
 from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 from qiao.customers.models import Contact, Customer
@@ -435,8 +435,8 @@ class OpportunityViewSet(MainObjectViewSet):
         currency (amounts in different currencies are never added up)."""
         months = request.query_params.get("months", "6")
         months = min(max(int(months), 1), 24) if months.isdigit() else 6
-        currency = request.query_params.get("currency", DEFAULT_CURRENCY)
-        if currency not in Currency.values:
+        currency = known_currency(request.query_params.get("currency", DEFAULT_CURRENCY))
+        if currency is None:
             raise exceptions.ValidationError(
                 {"currency": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(Currency.values)}]}
             )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qiao.core.forms import add_service_errors
-from qiao.core.money import DEFAULT_CURRENCY, Currency
+from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
 from qiao.org.services import require_code
 
 from . import queries
@@ -121,8 +121,7 @@ def forecast(request):
     )
     months = request.GET.get("months", "6")
     months = min(max(int(months), 1), 24) if months.isdigit() else 6
-    currency = request.GET.get("currency", "")
-    currency = currency if currency in Currency.values else DEFAULT_CURRENCY
+    currency = known_currency(request.GET.get("currency")) or DEFAULT_CURRENCY
     report = queries.forecast(
         request.user, first_month=first_month, months=months, currency=currency, base=board_filter.qs
     )
