@@ -252,6 +252,22 @@ def test_cus4_tag_owner_department_and_province_filter_the_list(client, organiza
     assert names(province="江苏省") == {"有标签的店"}
 
 
+def test_cus4_the_owner_filter_holds_only_the_chosen_employee_and_looks_the_others_up(
+    client, organization, owner, rep_role
+):
+    """An organization may have thousands of employees: the filter renders the chosen one only and
+    searches the employees API (which answers within the user's view) as one types."""
+    colleagues = [employee(organization, "销售部", rep_role, full_name=f"同事{n}") for n in range(3)]
+    client.force_login(owner)
+    page = client.get(reverse("customers:list")).content.decode()
+    select = re.search(r'<select name="owner".*?</select>', page, re.S).group(0)
+    assert 'data-lookup="/api/v1/users/"' in select and 'data-lookup-label="full_name"' in select
+    assert select.count("<option") == 1 and not any(c.full_name in select for c in colleagues)
+    chosen = client.get(reverse("customers:list"), {"owner": colleagues[1].pk}).content.decode()
+    select = re.search(r'<select name="owner".*?</select>', chosen, re.S).group(0)
+    assert select.count("<option") == 2 and "同事1" in select and "selected" in select
+
+
 def test_cus4_facets_count_per_class_within_the_visible_filtered_set(client, organization, owner, outsider):
     for size in ("large", "large", "small"):
         archived(organization, owner=owner, name=f"{size}的店", size=size, abc_class="a")
