@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -14,6 +15,22 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which every list uses, skipped when the request names none of the
+    filters: building the filter form deep-copies each form field and widget, about 3 ms per
+    request for the customer list, to filter nothing. A parameter counts as naming a filter when it
+    starts with the filter's name, so range widgets' `<name>_min` / `<name>_after` still do."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = tuple(filterset_class.base_filters)
+        if not any(parameter.startswith(names) for parameter in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class Conflict(exceptions.APIException):

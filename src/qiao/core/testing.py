@@ -6,9 +6,14 @@ lists. A coverage test fails when a registered object type has no contract subcl
 A subclass names the model, the API path, the pages' URL namespace (or None), a payload that
 creates a valid record, and how to make a record owned by a given employee."""
 
+import json
+
 import pytest
-from django.urls import reverse
-from rest_framework.test import APIClient
+from django.urls import resolve, reverse
+from rest_framework import serializers
+from rest_framework.test import APIClient, APIRequestFactory
+
+from qiao.core.viewsets import FastReadSerializer
 
 
 def client_for(user) -> APIClient:
@@ -99,6 +104,28 @@ class ObjectTypeContract:
         assert api.delete(f"{self.api_path}{record.pk}/").status_code == 403
         assert self.model.objects.get(pk=record.pk).version == record.version
 
+    def test_contract_api_reads_exactly_what_drf_would(self, world, monkeypatch):
+        """The list and detail answers (FastReadSerializer) equal DRF's own ModelSerializer output
+        for a record with related employees (and departments, where the type has them)."""
+        record, owner = world["record"], world["owner"]
+        record.related_users.add(world["colleague"])
+        if hasattr(record, "related_departments"):
+            record.related_departments.add(owner.department)
+        api = client_for(owner)
+        listed = {row["id"]: row for row in api.get(self.api_path).json()["results"]}[record.pk]
+        detail = api.get(f"{self.api_path}{record.pk}/").json()
+
+        request = APIRequestFactory().get(self.api_path)
+        request.user = owner
+        serializer = resolve(self.api_path).func.cls.serializer_class(context={"request": request})
+        fresh = type(record).objects.get(pk=record.pk)
+        # The reference: the same serializer (its own overrides included) reading fields DRF's way.
+        monkeypatch.setattr(FastReadSerializer, "to_representation", serializers.Serializer.to_representation)
+        expected = json.loads(json.dumps(serializer.to_representation(fresh), default=str))
+        assert expected["related_users"] == [world["colleague"].pk]
+        for answer in (listed, detail):
+            assert _sorted_lists(answer) == _sorted_lists(expected)
+
     def test_contract_api_list_query_budget(self, world, django_assert_max_num_queries):
         for _ in range(30):
             self.make_record(world["organization"], world["owner"])
@@ -153,3 +180,8 @@ class ObjectTypeContract:
         client.force_login(world["owner"])
         with django_assert_max_num_queries(self.list_query_budget + 8):
             assert client.get(self.page("list")).status_code == 200
+
+
+def _sorted_lists(representation: dict) -> dict:
+    """Many-to-many ids in one order: DRF lists them in the related model's ordering."""
+    return {name: sorted(value) if isinstance(value, list) else value for name, value in representation.items()}

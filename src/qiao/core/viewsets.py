@@ -6,6 +6,8 @@ from collections import defaultdict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
+from rest_framework.fields import Field, SkipField
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
 
 from qiao.org.models import Department, User
 
@@ -33,20 +35,109 @@ class ChoiceLabelField(serializers.CharField):
         self._labels_by_language = {}
         super().__init__(source=model_field.attname, read_only=True, **kwargs)
 
-    def to_representation(self, value):
+    def labels(self) -> dict:
+        """Code → label in the active language."""
         language = get_language()
         labels = self._labels_by_language.get(language)
         if labels is None:
             labels = {code: str(label) for code, label in self.model_field.flatchoices}
             self._labels_by_language[language] = labels
-        return labels.get(value, str(value))
+        return labels
+
+    def to_representation(self, value):
+        return self.labels().get(value, str(value))
+
+    def reader(self):
+        """What `FastReadSerializer` calls per record: the labels looked up once, not per value."""
+        labels, attname = self.labels(), self.model_field.attname
+
+        def read(instance):
+            value = getattr(instance, attname)
+            return None if value is None else labels.get(value, str(value))
+
+        return read
 
 
 def choice_label(model, field_name: str, **kwargs) -> ChoiceLabelField:
     return ChoiceLabelField(model._meta.get_field(field_name), **kwargs)
 
 
-class MainObjectSerializer(serializers.ModelSerializer):
+RELATED_IDS = "_related_ids"  # where attach_related_ids leaves a record's many-to-many ids
+
+
+class FastReadSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose output is DRF's, produced with one reader per field prepared once
+    per serializer (so once per request for a list) instead of DRF's generic lookups per field and
+    record: a model column is read as the attribute it is, a foreign key as its `_id`, many-to-many
+    ids from `attach_related_ids`, and any other field the way DRF reads it. For a page of 50
+    customers with 72 fields this is 4.3 → ~1 ms (bench/permissions)."""
+
+    def to_representation(self, instance):
+        readers = self.__dict__.get("_readers")
+        if readers is None:
+            columns = {field.name: field for field in self.Meta.model._meta.concrete_fields}
+            readers = [(field.field_name, _reader(field, columns)) for field in self._readable_fields]
+            self._readers = readers
+        representation = {}
+        for name, read in readers:
+            try:
+                value = read(instance)
+            except SkipField:  # DRF leaves such a field out
+                continue
+            representation[name] = value
+        return representation
+
+
+def _reader(field, columns: dict):
+    """A function of the record that returns what DRF's `to_representation` would for `field`."""
+    if hasattr(field, "reader"):
+        return field.reader()
+    source = field.source_attrs[0] if len(field.source_attrs) == 1 else None
+    column = columns.get(source)
+    if _is_plain_pk_field(field) and column is not None and column.many_to_one:
+        return _attribute_reader(column.attname, None)  # the id DRF's pk-only optimization returns
+    if isinstance(field, ManyRelatedField) and _is_plain_pk_field(field.child_relation):
+        return _related_ids_reader(source, _drf_reader(field))
+    if column is not None and not column.is_relation and type(field).get_attribute is Field.get_attribute:
+        convert = str if type(field).to_representation is serializers.CharField.to_representation else None
+        return _attribute_reader(column.attname, convert or field.to_representation)
+    return _drf_reader(field)
+
+
+def _is_plain_pk_field(field) -> bool:
+    return (
+        isinstance(field, PrimaryKeyRelatedField)
+        and field.pk_field is None
+        and type(field).to_representation is PrimaryKeyRelatedField.to_representation
+    )
+
+
+def _attribute_reader(attname: str, convert):
+    def read(instance):
+        value = getattr(instance, attname)
+        return value if value is None or convert is None else convert(value)
+
+    return read
+
+
+def _related_ids_reader(name: str, fallback):
+    def read(instance):
+        ids = instance.__dict__.get(RELATED_IDS, {}).get(name)
+        return fallback(instance) if ids is None else list(ids)
+
+    return read
+
+
+def _drf_reader(field):
+    def read(instance):
+        attribute = field.get_attribute(instance)  # SkipField: the field is left out, as DRF does
+        value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        return None if value is None else field.to_representation(attribute)
+
+    return read
+
+
+class MainObjectSerializer(FastReadSerializer):
     """The four relations (PERM-2) and the version (NFR-2) of every main object (API-5)."""
 
     owner = OrgRelatedField(queryset=User.objects, allow_null=True, required=False)
@@ -100,9 +191,10 @@ class MainObjectViewSet(viewsets.ModelViewSet):
 
 
 def attach_related_ids(records, field_names) -> None:
-    """Fills each record's many-to-many relations `field_names` for serializing ids: one query per
-    relation reading the link table only. `prefetch_related` would load the related rows and build a
-    queryset per record, about 7 ms for a page of 50 (bench/permissions)."""
+    """Gives each record the ids of its many-to-many relations `field_names`, which
+    `FastReadSerializer` writes: one query per relation reading the link table only.
+    `prefetch_related` would load the related rows and build a queryset per record, about 7 ms for
+    a page of 50 (bench/permissions)."""
     records = list(records)
     if not records:
         return
@@ -116,10 +208,5 @@ def attach_related_ids(records, field_names) -> None:
             source, target
         ):
             linked[record_id].append(target_id)
-        related_model = m2m.related_model
         for record in records:
-            # What prefetch_related leaves behind, with bare instances that carry only their id.
-            cached = related_model._base_manager.all()
-            cached._result_cache = [related_model(pk=pk) for pk in sorted(linked[record.pk])]
-            cached._prefetch_done = True
-            record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
+            record.__dict__.setdefault(RELATED_IDS, {})[name] = sorted(linked[record.pk])

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from qiao.core import services as core_services
-from qiao.core.api import Conflict
+from qiao.core.api import Conflict, FilterBackend
 from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 
 from . import queries, services
@@ -174,7 +174,7 @@ class CustomerViewSet(MainObjectViewSet):
     model = Customer
     serializer_class = CustomerSerializer
     filter_backends = [
-        django_filters.rest_framework.DjangoFilterBackend,
+        FilterBackend,
         CustomerSearchFilter,
         drf_filters.OrderingFilter,
     ]
@@ -262,7 +262,7 @@ class ContactViewSet(viewsets.ModelViewSet):
 
     serializer_class = ContactSerializer
     queryset = Contact.objects.none()
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, drf_filters.OrderingFilter]
+    filter_backends = [FilterBackend, drf_filters.OrderingFilter]
     filterset_fields = ["customer", "decision_role", "is_primary"]
     ordering_fields = ["name", "created_at"]
 

@@ -7,12 +7,11 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, permissions, serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
-from qiao.core.api import Conflict
+from qiao.core.api import Conflict, FilterBackend
 from qiao.core.permissions import object_type
 from qiao.core.targets import resolve_target
 from qiao.core.viewsets import OrgRelatedField
@@ -201,7 +200,7 @@ class ArticleViewSet(viewsets.ModelViewSet):
 
     serializer_class = ArticleSerializer
     permission_classes = [permissions.IsAuthenticated, KnowledgeWrites]
-    filter_backends = [DjangoFilterBackend, ArticleSearch, OrderingFilter]
+    filter_backends = [FilterBackend, ArticleSearch, OrderingFilter]
     filterset_class = ArticleFilter
     search_fields = ["title", "tags", "body_text"]
     ordering_fields = ["updated_at", "created_at", "title"]

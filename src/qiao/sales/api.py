@@ -16,7 +16,13 @@ from rest_framework.response import Response
 
 from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
 from qiao.core.services import StaleVersion
-from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
+from qiao.core.viewsets import (
+    MainObjectSerializer,
+    MainObjectViewSet,
+    OrgRelatedField,
+    attach_related_ids,
+    choice_label,
+)
 from qiao.customers.models import Contact, Customer
 from qiao.org.models import User
 
@@ -231,8 +237,6 @@ class OpportunityViewSet(MainObjectViewSet):
 
     def _answer(self, opportunity, **extra) -> Response:
         opportunity = self.get_queryset().get(pk=opportunity.pk)
-        from qiao.core.viewsets import attach_related_ids
-
         attach_related_ids([opportunity], self.related_id_fields)
         return Response({**self.get_serializer(opportunity).data, **extra})
 
