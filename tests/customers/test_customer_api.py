@@ -53,6 +53,16 @@ def test_api5_a_customer_has_every_archive_field_and_display_labels(world):
     assert body["tags"] == ["连锁"] and body["cooperation_status_display"] == ""
 
 
+def test_api5_the_list_and_the_detail_write_the_same_tags_in_the_tags_order(world):
+    record = world["record"]
+    for name in ("重点", "批发"):
+        record.tags.add(Tag.objects.create(org=world["organization"], name=name))
+    expected = [tag.name for tag in record.tags.all()]
+    listed = world["api"].get(CUSTOMERS).json()["results"][0]
+    assert listed["id"] == record.pk and len(expected) == 3
+    assert listed["tags"] == expected == world["api"].get(f"{CUSTOMERS}{record.pk}/").json()["tags"]
+
+
 def test_api5_create_with_codes_and_tags_by_name_or_id(world):
     existing = Tag.objects.get(name="连锁")
     response = world["api"].post(

@@ -163,13 +163,18 @@ class MainObjectViewSet(viewsets.ModelViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        attach_related_ids(page if page is not None else queryset, self.related_id_fields)
+        self.attach_to_read(list(page if page is not None else queryset))
         return page
 
     def get_object(self):
         record = super().get_object()
-        attach_related_ids([record], self.related_id_fields)
+        self.attach_to_read([record])
         return record
+
+    def attach_to_read(self, records: list) -> None:
+        """Loads what the serializer writes beside the records' own columns, in one query per
+        relation for the whole page."""
+        attach_related_ids(records, self.related_id_fields)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
