@@ -1,0 +1,66 @@
+"""FastReadSerializer (core/viewsets.py): prepared readers give DRF's output, and readers kept
+between requests never carry one request's language or context into another."""
+
+import pytest
+from django.utils import translation
+from rest_framework import serializers
+
+from qiao.core.viewsets import FastReadSerializer, attach_related_ids, choice_label
+from qiao.customers.models import Customer
+from tests.permissions_helpers import customer, employee, role
+
+pytestmark = pytest.mark.django_db
+
+
+class SizeSerializer(FastReadSerializer):
+    size_display = choice_label(Customer, "size")
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "size", "size_display", "owner", "related_users"]
+
+
+class AskedBySerializer(FastReadSerializer):
+    asked_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Customer
+        fields = ["id", "asked_by"]
+
+    def get_asked_by(self, record):
+        return self.context["who"]
+
+
+@pytest.fixture
+def shop(organization):
+    rep = employee(organization, "销售部", role(organization, "代表", view="all"))
+    return customer(organization, name="宁波四季超市", owner=rep, size="large", related_users=[rep])
+
+
+def test_labels_follow_each_requests_language_though_the_readers_are_kept(shop):
+    with translation.override("en"):
+        english = SizeSerializer(shop).data
+    with translation.override("zh-hans"):
+        chinese = SizeSerializer(shop).data
+    assert english["size_display"] == "Large"
+    assert chinese["size_display"] not in ("Large", "")
+    assert {key: value for key, value in english.items() if key != "size_display"} == {
+        "id": shop.pk,
+        "name": "宁波四季超市",
+        "size": "large",
+        "owner": shop.owner_id,
+        "related_users": [shop.owner_id],
+    }
+
+
+def test_attached_ids_are_read_without_a_query(shop, django_assert_num_queries):
+    records = list(Customer.objects.filter(pk=shop.pk))
+    attach_related_ids(records, ["related_users"])
+    with django_assert_num_queries(0):
+        assert SizeSerializer(records, many=True).data[0]["related_users"] == [shop.owner_id]
+
+
+def test_a_field_that_reads_the_context_is_read_afresh_for_every_request(shop):
+    assert AskedBySerializer(shop, context={"who": "甲"}).data["asked_by"] == "甲"
+    assert AskedBySerializer(shop, context={"who": "乙"}).data["asked_by"] == "乙"
+    assert not AskedBySerializer.__dict__["_shared_readers"]
