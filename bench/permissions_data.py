@@ -69,6 +69,7 @@ DELETED_SHARE = 0.02  # in the recycle bin
 HEAVY_OWNER_SHARE = 0.015  # key-account managers owning ten times the usual
 HISTORY_YEARS = 5
 SCOPES = ("owner", "related_employee", "owner_department", "related_department", "all")  # one measured user each
+FLOOR_SCOPE = "none"  # one more user, who sees no customer: the API's cost without any data
 
 # The cities, name words, industries, streets and people's names are benchkit's, shared with
 # bench/imports.py and bench/opportunities.py.
@@ -92,7 +93,7 @@ class Organization:
     owner_cumulative_weights: list[float]
     department_cumulative_weights: list[float]  # by headcount, for pools and related departments
     measured_department: Department
-    measured_users: dict[str, User]  # scope code → the employee holding only that scope
+    measured_users: dict[str, User]  # scope code → the employee holding only that scope (FLOOR_SCOPE too)
     tokens: dict[str, str]
 
 
@@ -251,7 +252,7 @@ def create_measured_users(organization, department: Department, owner_weight_of:
         department.employees.values_list("pk", flat=True),
         key=lambda pk: (abs(owner_weight_of[pk] - median_weight), pk),
     )
-    for scope, user_id in zip(SCOPES, staff, strict=False):
+    for scope, user_id in zip((*SCOPES, FLOOR_SCOPE), staff, strict=False):
         role = Role.objects.create(
             org=organization,
             name=f"基准-{scope}",

@@ -97,3 +97,18 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["qiao.wsgi", "qiao.asgi"])
+def test_the_server_entry_points_freeze_what_start_up_loaded(module, tmp_path):
+    """NFR-8: start-up's 300,000-odd long-lived objects are kept out of the garbage
+    collector's full collections (core/startup.py), and so are the URL modules'."""
+    result = run_python(
+        f"import gc, sys, {module}; "
+        "print(gc.get_freeze_count(), 'qiao.customers.api' in sys.modules, len(gc.get_objects()))",
+        QIAO_VAR_DIR=str(tmp_path),
+        QIAO_SECRET_KEY="x" * 50,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, urls_loaded, tracked = result.stdout.split()
+    assert int(frozen) > 100_000 and urls_loaded == "True" and int(tracked) < int(frozen) // 10
