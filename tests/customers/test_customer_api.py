@@ -63,6 +63,13 @@ def test_api5_the_list_and_the_detail_write_the_same_tags_in_the_tags_order(worl
     assert listed["tags"] == expected == world["api"].get(f"{CUSTOMERS}{record.pk}/").json()["tags"]
 
 
+def test_api5_an_edit_answers_with_the_tags_as_saved(world):
+    path = f"{CUSTOMERS}{world['record'].pk}/"
+    assert world["api"].get(path).json()["tags"] == ["连锁"]
+    response = world["api"].patch(path, {"tags": ["社区店"]}, format="json")
+    assert response.status_code == 200 and response.json()["tags"] == ["社区店"]
+
+
 def test_api5_create_with_codes_and_tags_by_name_or_id(world):
     existing = Tag.objects.get(name="连锁")
     response = world["api"].post(

@@ -126,6 +126,15 @@ class ObjectTypeContract:
         for answer in (listed, detail):
             assert _sorted_lists(answer) == _sorted_lists(expected)
 
+    def test_contract_api_an_edit_answers_with_the_links_as_saved(self, world):
+        api, record, colleague = client_for(world["owner"]), world["record"], world["colleague"]
+        path = f"{self.api_path}{record.pk}/"
+        assert api.get(path).json()["related_users"] == []
+        linked = api.patch(path, {"related_users": [colleague.pk]}, format="json")
+        assert linked.status_code == 200, linked.json()
+        assert linked.json()["related_users"] == [colleague.pk]
+        assert api.patch(path, {"related_users": []}, format="json").json()["related_users"] == []
+
     def test_contract_api_list_query_budget(self, world, django_assert_max_num_queries):
         for _ in range(30):
             self.make_record(world["organization"], world["owner"])

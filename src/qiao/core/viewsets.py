@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.fields import Field, SkipField
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
 
 from qiao.org.models import Department, User
@@ -189,7 +190,10 @@ class MainObjectViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         record = super().get_object()
-        self.attach_to_read([record])
+        if self.request.method in SAFE_METHODS:
+            # Not for a write: the service changes the links after this, and the answer must show
+            # them as saved (it then reads them DRF's way).
+            self.attach_to_read([record])
         return record
 
     def attach_to_read(self, records: list) -> None:
