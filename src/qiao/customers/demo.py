@@ -360,9 +360,13 @@ def mobile(rng: random.Random) -> str:
 
 
 def landline(rng: random.Random, city: City) -> str:
-    """A landline of the city as people write it (0571-87654321)."""
+    """A landline of the city as people write it (0571-87654321), one the phone check accepts:
+    some local prefixes are not in use (Shanghai's 021-8004…), and the archive refuses them."""
     rest = city.local_digits - 1
-    return f"{city.area_code}-{rng.randrange(2, 9)}{rng.randrange(10**rest):0{rest}d}"
+    while True:
+        number = f"{city.area_code}-{rng.randrange(2, 9)}{rng.randrange(10**rest):0{rest}d}"
+        if chinese.normalize_phone(number) is not None:
+            return number
 
 
 def credit_code(rng: random.Random, adcode: str, *, individual: bool) -> str:
