@@ -27,6 +27,11 @@ from . import steps
 from .steps import ADMIN_CODE, SERVICE_FIELDS, Status
 
 
+def _lock_open(opportunity: Opportunity, version: int | None, message: str) -> Opportunity:
+    """The current row, locked, refused with `message` unless it is registered and still open."""
+    return steps.lock_in_status(opportunity, version, (Status.APPROVED,), SalesError.NOT_OPEN, message)
+
+
 def _require_not_locked(opportunity: Opportunity, *, allow_closed: bool = False) -> None:
     """A registration that failed with a clash may not be followed by its registrant (OPP-3); a
     closed one is finished; one waiting for review is being looked at."""
@@ -92,12 +97,8 @@ def opportunity_move_stage(*, actor, opportunity: Opportunity, stage: Stage, ver
     """The kanban's drag and drop (OPP-4): a registered opportunity to another open stage. Its time
     in stage starts again (OPP-9); the funnel remembers the furthest stage it reached."""
     require(actor, "edit", opportunity)
-    current = steps.lock_in_status(
-        opportunity,
-        version,
-        (Status.APPROVED,),
-        SalesError.NOT_OPEN,
-        _("Only a registered, open opportunity moves between stages; this one is “%(status)s”."),
+    current = _lock_open(
+        opportunity, version, _("Only a registered, open opportunity moves between stages; this one is “%(status)s”.")
     )
     if stage.org_id != current.org_id:
         raise field_error("stage", _("Unknown stage."), "invalid")
@@ -204,12 +205,8 @@ def opportunity_mark_won(*, actor, opportunity: Opportunity, contract: dict, ver
     from qiao.customers.models import Customer
 
     require(actor, "edit", opportunity)
-    current = steps.lock_in_status(
-        opportunity,
-        version,
-        (Status.APPROVED,),
-        SalesError.NOT_OPEN,
-        _("Only a registered, open opportunity can be won; this one is “%(status)s”."),
+    current = _lock_open(
+        opportunity, version, _("Only a registered, open opportunity can be won; this one is “%(status)s”.")
     )
     if not contract:
         raise field_error("contract", _("A won opportunity needs its contract."), SalesError.CONTRACT_REQUIRED)
@@ -264,12 +261,8 @@ def opportunity_mark_lost(
     won it (one of those met, or a new one, OPP-6)."""
     require(actor, "edit", opportunity)
     reason = steps.require_reason(reason)
-    current = steps.lock_in_status(
-        opportunity,
-        version,
-        (Status.APPROVED,),
-        SalesError.NOT_OPEN,
-        _("Only a registered, open opportunity can be lost; this one is “%(status)s”."),
+    current = _lock_open(
+        opportunity, version, _("Only a registered, open opportunity can be lost; this one is “%(status)s”.")
     )
     if competitor is not None and competitor.opportunity_id != current.pk:
         raise field_error("competitor", _("Choose one of this opportunity's competitors."), "invalid")
