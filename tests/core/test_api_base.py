@@ -1,7 +1,9 @@
 """API-1 … API-4: token auth, schema and docs, error bodies in the request's language."""
 
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from qiao.core.authentication import TokenAuthentication
 from tests.factories import PASSWORD
 
 
@@ -12,6 +14,24 @@ def test_api2_token_auth(admin_user):
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/users/").status_code == 200
+
+
+def test_api2_a_token_brings_the_employees_department_without_a_query_of_its_own(admin_user):
+    key = Token.objects.create(user=admin_user).key
+    user, _token = TokenAuthentication().authenticate_credentials(key)
+    assert "department" in user._state.fields_cache  # the permission engine reads it on every list
+
+
+def test_api2_an_unknown_or_disabled_token_is_refused_in_the_requests_language(admin_user):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+    refused = client.get("/api/v1/users/")
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "令牌无效。"
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_user).key}")
+    admin_user.is_active = False
+    admin_user.save(update_fields=["is_active"])
+    assert client.get("/api/v1/users/").json()["detail"] == "该账号已停用或已删除。"
 
 
 def test_api2_wrong_password_is_a_400_without_a_token(admin_user):

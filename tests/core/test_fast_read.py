@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 from rest_framework import serializers
 
-from qiao.core.viewsets import FastReadSerializer, attach_related_ids, choice_label
+from qiao.core.viewsets import FastReadSerializer, choice_label, linked_values
 from qiao.customers.models import Customer
 from tests.permissions_helpers import customer, employee, role
 
@@ -53,11 +53,19 @@ def test_labels_follow_each_requests_language_though_the_readers_are_kept(shop):
     }
 
 
-def test_attached_ids_are_read_without_a_query(shop, django_assert_num_queries):
-    records = list(Customer.objects.filter(pk=shop.pk))
-    attach_related_ids(records, ["related_users"])
+def test_linked_ids_come_with_the_records_and_are_read_without_a_query(shop, django_assert_num_queries):
+    colleague = employee(shop.org, "销售部", role(shop.org, "同事", view="all"))
+    shop.related_users.add(colleague)
+    with django_assert_num_queries(1):
+        records = list(linked_values(Customer.objects.filter(pk=shop.pk), {"related_users": None}))
     with django_assert_num_queries(0):
-        assert SizeSerializer(records, many=True).data[0]["related_users"] == [shop.owner_id]
+        assert SizeSerializer(records, many=True).data[0]["related_users"] == sorted([shop.owner_id, colleague.pk])
+
+
+def test_linked_values_of_a_record_without_links_are_an_empty_list(shop):
+    shop.related_users.clear()
+    (record,) = linked_values(Customer.objects.filter(pk=shop.pk), {"related_users": None, "tags": "name"})
+    assert SizeSerializer(record).data["related_users"] == []
 
 
 def test_a_field_that_reads_the_context_is_read_afresh_for_every_request(shop):

@@ -3,8 +3,6 @@ as stable codes with their `<field>_display` labels, tags by name or id, `?searc
 customer search (CUS-6), filters for the classifications (CUS-4). Contacts are seen and changed
 only through their customer (`contacts_visible_to`, `contact_save`), with optimistic locking."""
 
-from collections import defaultdict
-
 import django_filters
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +14,12 @@ from rest_framework.response import Response
 
 from qiao.core import services as core_services
 from qiao.core.api import Conflict, FilterBackend
-from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
+from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label, linked_name
 
 from . import queries, services
 from .forms import CONTACT_FIELDS, SECTIONS
 from .models import Contact, Customer, Tag, choices
 
-TAG_NAMES = "_tag_names"  # where attach_tag_names leaves a customer's tag names
 ARCHIVE_FIELDS = [name for section in SECTIONS if section.key != "team" for name in section.fields if name != "tags"]
 READ_ONLY_FIELDS = ["last_followed_at", "last_deal_at", "last_verified_at", "claimed_at", "created_at", "updated_at"]
 
@@ -62,11 +59,12 @@ class TagsField(serializers.Field):
         return [tag.name for tag in value.all()]
 
     def reader(self):
-        """For FastReadSerializer: the names `attach_tag_names` loaded for the page, if it did."""
+        """For FastReadSerializer: the names read with the customer (`linked_values`), if they were."""
+        annotation = linked_name("tags")
 
         def read(customer):
-            names = customer.__dict__.get(TAG_NAMES)
-            return self.to_representation(customer.tags) if names is None else list(names)
+            names = customer.__dict__.get(annotation)
+            return self.to_representation(customer.tags) if names is None else names
 
         return read
 
@@ -192,10 +190,7 @@ class CustomerViewSet(MainObjectViewSet):
     ]
     filterset_class = CustomerFilter
     ordering_fields = ["created_at", "updated_at", "name"]
-
-    def attach_to_read(self, records):
-        super().attach_to_read(records)
-        attach_tag_names(records)
+    linked_fields = {**MainObjectViewSet.linked_fields, "tags": "name"}
 
     def paginate_queryset(self, queryset):
         # A search in the default order (newest first) pages through its matches the fast way.
@@ -236,16 +231,6 @@ class CustomerViewSet(MainObjectViewSet):
             )
         except core_services.StaleVersion as error:
             raise Conflict from error
-
-
-def attach_tag_names(customers: list) -> None:
-    """Each customer's tag names, in the tags' own order, from one query for all of them."""
-    names = defaultdict(list)
-    links = Customer.tags.through.objects.filter(customer_id__in=[customer.pk for customer in customers])
-    for customer_id, name in links.order_by("tag__name").values_list("customer_id", "tag__name"):
-        names[customer_id].append(name)
-    for customer in customers:
-        customer.__dict__[TAG_NAMES] = names[customer.pk]
 
 
 # --- Contacts --------------------------------------------------------------------------------------

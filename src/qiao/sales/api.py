@@ -20,7 +20,6 @@ from qiao.core.viewsets import (
     MainObjectSerializer,
     MainObjectViewSet,
     OrgRelatedField,
-    attach_related_ids,
     choice_label,
 )
 from qiao.customers.models import Contact, Customer
@@ -214,7 +213,7 @@ class OpportunityViewSet(MainObjectViewSet):
     search_fields = ["title", "customer_name", "contact_name", "phone", "region"]
     ordering_fields = ["created_at", "amount", "expected_close_date", "stage_entered_at"]
     filterset_fields = ["owner", "owner_department", "status", "stage", "source", "customer"]
-    related_id_fields = ("related_users", "related_departments", "contacts")
+    linked_fields = {**MainObjectViewSet.linked_fields, "contacts": None}
 
     def get_queryset(self):
         return super().get_queryset().select_related("stage")
@@ -236,8 +235,7 @@ class OpportunityViewSet(MainObjectViewSet):
             )
 
     def _answer(self, opportunity, **extra) -> Response:
-        opportunity = self.get_queryset().get(pk=opportunity.pk)
-        attach_related_ids([opportunity], self.related_id_fields)
+        opportunity = self.with_linked_values(self.get_queryset()).get(pk=opportunity.pk)
         return Response({**self.get_serializer(opportunity).data, **extra})
 
     def _transition(self, request, serializer_class, service, **readers):
