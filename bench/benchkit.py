@@ -130,6 +130,20 @@ def database_version() -> str:
         return f"SQLite {cursor.fetchone()[0]}"
 
 
+def machine_speed_ms() -> float:
+    """The best of five runs of a fixed pure-Python loop (2,000,000 additions), in ms: the
+    machines these benchmarks run on differ from session to session by up to 2×, and this figure
+    tells how fast this one is when comparing runs made on different machines."""
+    best = math.inf
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
