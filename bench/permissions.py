@@ -211,17 +211,24 @@ def hand_written_queries(scope: str, user: User, subtree_prefix: str) -> tuple[t
         related_departments = (
             "ARRAY(SELECT department_id FROM customers_customer_related_departments WHERE customer_id = p.id)"
         )
+        tag_names = (
+            "ARRAY(SELECT g.name FROM customers_customer_tags t JOIN customers_tag g ON g.id = t.tag_id"
+            " WHERE t.customer_id = p.id ORDER BY g.name)"
+        )
     else:
         related_users = "(SELECT group_concat(user_id) FROM customers_customer_related_users WHERE customer_id = p.id)"
         related_departments = (
             "(SELECT group_concat(department_id) FROM customers_customer_related_departments WHERE customer_id = p.id)"
         )
-    # The same data the API returns: the columns, and the related ids of these 50 rows only.
+        tag_names = (
+            "(SELECT group_concat(g.name) FROM customers_customer_tags t JOIN customers_tag g ON g.id = t.tag_id"
+            " WHERE t.customer_id = p.id)"
+        )
+    # The same data the API returns: every column of the customer (the API writes them all), and
+    # the related ids and tag names of these 50 rows only.
     page = (
         f"""
-        SELECT p.id, p.name, p.phone, p.unified_social_credit_code, p.notes, p.owner_id,
-               p.owner_department_id, p.version, p.created_at, p.updated_at,
-               {related_users}, {related_departments}
+        SELECT p.*, {related_users}, {related_departments}, {tag_names}
         FROM customers_customer p
         WHERE p.id IN (SELECT id FROM ({candidates}) AS candidates {newest} LIMIT {PAGE_SIZE})
         ORDER BY p.created_at DESC, p.id DESC
@@ -378,7 +385,7 @@ def measure_scope(organization: Organization, scope: str) -> ScopeResult:
             f"{scope}: API ({body['count']}, {api_ids[:5]}…) ≠ SQL ({total}, {[r[0] for r in page][:5]}…)"
         )
     for api_row, sql_row in zip(body["results"], page, strict=True):
-        *_, related_user_ids, related_department_ids = sql_row
+        *_, related_user_ids, related_department_ids, _tag_names = sql_row
         if (set(api_row["related_users"]), set(api_row["related_departments"])) != (
             as_id_set(related_user_ids),
             as_id_set(related_department_ids),

@@ -1,12 +1,13 @@
 """API-6: `qiao createorg` and `qiao demo`."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from qiao.core import permissions
+from qiao.core import demo, permissions
 from qiao.core.management.commands.demo import DEMO_ADMIN, DEMO_ORGANIZATION
 from qiao.org.demo import DEMO_PASSWORD
 from qiao.org.models import Department, Organization, User
@@ -31,7 +32,7 @@ def test_createorg_explains_what_is_wrong():
 
 
 @pytest.mark.django_db
-def test_demo_loads_a_distributor_and_is_idempotent(capsys):
+def test_demo_loads_a_distributor_and_is_idempotent(capsys, monkeypatch):
     call_command("demo")
     organization = Organization.objects.get(name=DEMO_ORGANIZATION)
     departments = Department.objects.filter(org=organization)
@@ -53,5 +54,10 @@ def test_demo_loads_a_distributor_and_is_idempotent(capsys):
 
     call_command("demo")
     assert User.objects.filter(org=organization).count() == employees.count()
+    # --reset deletes everything the demo loaded, then loads again. The loaders ran above; the
+    # second time they load nothing (their unloading still runs), so what is left proves the deletion.
+    loaders = demo.loaders()
+    monkeypatch.setattr(demo, "loaders", lambda: [replace(loader, load=lambda *_: None) for loader in loaders])
     call_command("demo", "--reset")
     assert Organization.objects.filter(name=DEMO_ORGANIZATION).count() == 1
+    assert not any(kind.model.all_objects.exists() for kind in permissions.object_types())
