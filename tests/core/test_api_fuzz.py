@@ -25,7 +25,7 @@ schema = load_schema()
 # database, gets the most: it is the stricter one (NUL characters, integer ranges, text it refuses),
 # so the input-dependent failures show there. The SQLite run checks the same views with fewer
 # examples, which keeps the whole CI run within its 30 minutes on 2 cores.
-EXAMPLES = 80 if connection.vendor == "postgresql" else 25
+EXAMPLES = 50 if connection.vendor == "postgresql" else 25
 
 
 @pytest.fixture
