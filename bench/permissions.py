@@ -20,18 +20,14 @@ SQLite: a file under /tmp/qiao-bench-var), migrated with `qiao migrate`. See ben
 """
 
 import argparse
-import datetime as dt
-import os
-import platform
 import random
 import sys
 import time
 import urllib.parse
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import benchkit
-from benchkit import VAR_DIR, background_load, markdown_table, milliseconds_of, p50, p95
+from benchkit import VAR_DIR, background_load, milliseconds_of, p95
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/qiao_bench"
 DEFAULT_SQLITE_PATH = VAR_DIR / "bench-permissions.sqlite3"
@@ -80,23 +76,23 @@ benchkit.setup_django(benchkit.database_url(ARGUMENTS))
 # The project, once Django is set up.
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from permissions_data import FLOOR_SCOPE, SCOPES, LoadTimes, Organization, load_data  # noqa: E402
+from permissions_data import FLOOR_SCOPE, SCOPES, Organization, load_data  # noqa: E402
+from permissions_results import ScopeResult, SearchResult, SizeResult, format_load, report  # noqa: E402
+from permissions_sql import (  # noqa: E402
+    IS_POSTGRES,
+    PAGE_SIZE,
+    hand_written_queries,
+    run_hand_written,
+    run_query,
+    search_queries,
+)
 from rest_framework.test import APIClient  # noqa: E402
 
 from qiao.core.permissions import Scope  # noqa: E402
 from qiao.customers.models import Customer  # noqa: E402
 from qiao.org.models import Department, User  # noqa: E402
 
-IS_POSTGRES = connection.vendor == "postgresql"
-
-PAGE_SIZE = 50
 API_PATH = f"/api/v1/customers/?page_size={PAGE_SIZE}"
-TARGET_MS = {"all": 150.0}
-DEFAULT_TARGET_MS = 60.0  # department scopes, and the narrower scopes a fortiori
-MAX_RATIO = 2.5
-# Growth check: beyond the growth of the count, allow this much for noise.
-GROWTH_TOLERANCE_MS = 3.0
-GROWTH_TOLERANCE_SHARE = 0.25
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,245 +109,11 @@ def reset_database() -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# The hand-written query: what an expert would write for this page without the engine
-
-
-def relation_branches(scope: str, user: User, subtree_prefix: str, columns: str) -> list[tuple[str, list]]:
-    """One SELECT per relation through which the scope reaches records (PERM-2), each already
-    limited to the organization's live customers, so that every branch is one indexed lookup and
-    nothing has to be joined back to the whole table afterwards."""
-    live, org = "c.org_id = %s AND c.deleted_at IS NULL", user.org_id
-    subtree = "SELECT id FROM org_department WHERE path LIKE %s"
-    owned = (f"SELECT {columns} FROM customers_customer c WHERE {live} AND c.owner_id = %s", [org, user.pk])
-    # The many-to-many branches join the relation table; DISTINCT keeps a customer related to two
-    # departments of the subtree one row, so that each branch's newest 50 are 50 customers. (The
-    # `c.id IN (SELECT …)` spelling of the same thing made PostgreSQL walk the newest index with a
-    # parallel semi-join, four times slower at 1,000,000 rows.)
-    related = (
-        f"SELECT DISTINCT {columns} FROM customers_customer c"
-        f" JOIN customers_customer_related_users r ON r.customer_id = c.id WHERE {live} AND r.user_id = %s",
-        [org, user.pk],
-    )
-    in_department = (
-        f"SELECT {columns} FROM customers_customer c WHERE {live} AND c.owner_department_id = %s",
-        [org, user.department_id],
-    )
-    in_subtree = (
-        f"SELECT {columns} FROM customers_customer c WHERE {live} AND c.owner_department_id IN ({subtree})",
-        [org, subtree_prefix + "%"],
-    )
-    related_to_subtree = (
-        f"SELECT DISTINCT {columns} FROM customers_customer c"
-        f" JOIN customers_customer_related_departments r ON r.customer_id = c.id"
-        f" WHERE {live} AND r.department_id IN ({subtree})",
-        [org, subtree_prefix + "%"],
-    )
-    everything = (f"SELECT {columns} FROM customers_customer c WHERE {live}", [org])
-    return {
-        "owner": [owned],
-        "related_employee": [owned, related],
-        "owner_department": [owned, related, in_department],
-        "related_department": [owned, related, in_subtree, related_to_subtree],
-        "all": [everything],
-    }[scope]
-
-
-def relation_conditions(scope: str, user: User, subtree_prefix: str) -> list[tuple[str, list]]:
-    """The scope's relations as conditions on a customer `c`, the ones that reach most records
-    first. A relation through a many-to-many table looks up the related ids (on PostgreSQL as an
-    array, which the planner answers with one index probe per id)."""
-    subtree = "SELECT id FROM org_department WHERE path LIKE %s"
-
-    def ids_in(select: str) -> str:
-        return f"c.id = ANY(ARRAY({select}))" if IS_POSTGRES else f"c.id IN ({select})"
-
-    owned = ("c.owner_id = %s", [user.pk])
-    related = (ids_in("SELECT customer_id FROM customers_customer_related_users WHERE user_id = %s"), [user.pk])
-    in_department = ("c.owner_department_id = %s", [user.department_id])
-    in_subtree = (f"c.owner_department_id IN ({subtree})", [subtree_prefix + "%"])
-    related_to_subtree = (
-        ids_in(f"SELECT customer_id FROM customers_customer_related_departments WHERE department_id IN ({subtree})"),
-        [subtree_prefix + "%"],
-    )
-    return {
-        "owner": [owned],
-        "related_employee": [owned, related],
-        "owner_department": [in_department, owned, related],
-        "related_department": [in_subtree, related_to_subtree, owned, related],
-        "all": [("TRUE", [])],
-    }[scope]
-
-
-def hand_written_queries(scope: str, user: User, subtree_prefix: str) -> tuple[tuple[str, list], tuple[str, list]]:
-    """(count, page) for the first page of `user`'s customers, newest first.
-
-    The count adds up disjoint pieces, one per relation: "reached through this relation and through
-    none of the ones before", each driven by its own index (a record reached twice counts once,
-    and nothing hashes or sorts everything the user can see). The page takes the newest 50 of each
-    branch — each an index walk or a small top-N sort — and keeps the newest 50 of those: the
-    textbook answer to "ORDER BY … LIMIT over an OR of relations"."""
-    conditions = relation_conditions(scope, user, subtree_prefix)
-    live, org = "c.org_id = %s AND c.deleted_at IS NULL", user.org_id
-    pieces, count_params = [], []
-    for number, (condition, params) in enumerate(conditions):
-        earlier = conditions[:number]
-        # COALESCE: a NULL owner department is "not in the subtree", not unknown.
-        excluded = "".join(f" AND NOT COALESCE({sql}, false)" for sql, _ in earlier)
-        pieces.append(f"(SELECT COUNT(*) FROM customers_customer c WHERE {live} AND {condition}{excluded})")
-        count_params += [org, *params, *(value for _, earlier_params in earlier for value in earlier_params)]
-    count = ("SELECT " + " + ".join(pieces), count_params)
-    newest = "ORDER BY created_at DESC, id DESC"
-    branches = relation_branches(scope, user, subtree_prefix, "c.id, c.created_at")
-    candidates = " UNION ".join(  # a record reached by two branches is one candidate
-        f"SELECT id, created_at FROM ({sql} ORDER BY c.created_at DESC, c.id DESC LIMIT {PAGE_SIZE}) AS branch{number}"
-        for number, (sql, _) in enumerate(branches, start=1)
-    )
-    if IS_POSTGRES:
-        related_users = "ARRAY(SELECT user_id FROM customers_customer_related_users WHERE customer_id = p.id)"
-        related_departments = (
-            "ARRAY(SELECT department_id FROM customers_customer_related_departments WHERE customer_id = p.id)"
-        )
-        tag_names = (
-            "ARRAY(SELECT g.name FROM customers_customer_tags t JOIN customers_tag g ON g.id = t.tag_id"
-            " WHERE t.customer_id = p.id ORDER BY g.name)"
-        )
-    else:
-        related_users = "(SELECT group_concat(user_id) FROM customers_customer_related_users WHERE customer_id = p.id)"
-        related_departments = (
-            "(SELECT group_concat(department_id) FROM customers_customer_related_departments WHERE customer_id = p.id)"
-        )
-        tag_names = (
-            "(SELECT group_concat(g.name) FROM customers_customer_tags t JOIN customers_tag g ON g.id = t.tag_id"
-            " WHERE t.customer_id = p.id)"
-        )
-    # The same data the API returns: every column of the customer (the API writes them all), and
-    # the related ids and tag names of these 50 rows only.
-    page = (
-        f"""
-        SELECT p.*, {related_users}, {related_departments}, {tag_names}
-        FROM customers_customer p
-        WHERE p.id IN (SELECT id FROM ({candidates}) AS candidates {newest} LIMIT {PAGE_SIZE})
-        ORDER BY p.created_at DESC, p.id DESC
-        """,
-        [value for _, params in branches for value in params],
-    )
-    return count, page
-
-
-SEARCH_TEXT = (
-    "lower(name || ' ' || short_name || ' ' || name_pinyin || ' ' || name_initials || ' ' || "
-    "unified_social_credit_code || ' ' || address)"
-)
-SEARCH_WORDS = "lower(name || ' ' || short_name || ' ' || address)"  # where Chinese text can be
-
-
-def search_queries(scope: str, user: User, subtree_prefix: str, term: str) -> tuple[tuple[str, list], tuple[str, list]]:
-    """(count, page) of `user`'s customers that the search box finds for `term` (CUS-6: name,
-    pinyin, initials, code or address contain it; for a run of digits also the phones; or a
-    contact or a tag matches), written by hand: the organization's customers the term finds,
-    collected once (on PostgreSQL through the search indexes of migration 0004: the character
-    pairs for Chinese, trigrams otherwise, in a MATERIALIZED CTE so that the planner cannot mix
-    them with the scope), then the scope's relations tested on those, newest first."""
-    pattern = f"%{term}%"
-    digits_only = term.isdigit() and len(term) >= 4
-    if IS_POSTGRES and not term.isascii():
-        text = f"qiao_bigrams({SEARCH_WORDS}) @> qiao_bigrams(%s) AND {SEARCH_WORDS} LIKE %s"
-        contact_text = "qiao_bigrams(lower(name)) @> qiao_bigrams(%s) AND lower(name) LIKE %s"
-        text_params = [term, pattern]
-    else:
-        text, contact_text, text_params = (
-            f"{SEARCH_TEXT} LIKE %s",
-            "lower(name || ' ' || name_pinyin) LIKE %s",
-            [pattern],
-        )
-    phone = " OR phone_digits LIKE %s" if digits_only else ""
-    phone_params = [pattern] if digits_only else []
-    # Contacts and tags as id look-ups the planner can OR with the text's index (BitmapOr); as
-    # `id IN (SELECT …)` it would test every customer of the organization instead.
-    ids_in = "id = ANY(ARRAY({}))" if IS_POSTGRES else "id IN ({})"
-    contacts = ids_in.format(
-        "SELECT customer_id FROM customers_contact WHERE org_id = %s AND deleted_at IS NULL"
-        f" AND (({contact_text}){phone})"
-    )
-    tags = ids_in.format(
-        "SELECT t.customer_id FROM customers_customer_tags t JOIN customers_tag g ON g.id = t.tag_id"
-        " WHERE g.org_id = %s AND lower(g.name) LIKE %s"
-    )
-    found = (
-        "SELECT id, created_at, owner_id, owner_department_id FROM customers_customer"
-        f" WHERE org_id = %s AND deleted_at IS NULL AND (({text}){phone} OR {contacts} OR {tags})"
-    )
-    found_params = [user.org_id, *text_params, *phone_params, user.org_id, *text_params, *phone_params]
-    found_params += [user.org_id, pattern]
-    materialized = "MATERIALIZED " if IS_POSTGRES else ""
-    relations = relation_conditions(scope, user, subtree_prefix)
-    relation_sql = " OR ".join(f"({sql})" for sql, _ in relations)
-    params = [*found_params, *(value for _, values in relations for value in values)]
-    found_cte = f"WITH found AS {materialized}({found})"
-    count = (f"{found_cte} SELECT COUNT(*) FROM found c WHERE {relation_sql}", params)
-    page = (
-        f"{found_cte} SELECT c.id, c.created_at FROM found c WHERE {relation_sql}"
-        f" ORDER BY c.created_at DESC, c.id DESC LIMIT {PAGE_SIZE}",
-        params,
-    )
-    return count, page
-
-
-def run_hand_written(queries) -> tuple[int, list[tuple]]:
-    (count_sql, count_params), (page_sql, page_params) = queries
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, count_params)
-        (total,) = cursor.fetchone()
-        cursor.execute(page_sql, page_params)
-        return total, cursor.fetchall()
-
-
-# ---------------------------------------------------------------------------------------------
 # Measuring
 
 
 def wait_for_quiet_machine() -> float | None:
     return benchkit.wait_for_quiet_machine(ARGUMENTS.quiet_wait)
-
-
-@dataclass
-class ScopeResult:
-    """One user's timings at one size, in milliseconds."""
-
-    scope: str
-    visible_rows: int
-    queries_per_request: int
-    api_ms: list[float] = field(default_factory=list)  # the whole API request
-    sql_ms: list[float] = field(default_factory=list)  # hand-written count + page
-    sql_count_ms: list[float] = field(default_factory=list)
-    sql_page_ms: list[float] = field(default_factory=list)
-    engine_count_ms: list[float] = field(default_factory=list)  # visible_to(...).count()
-    engine_page_ms: list[float] = field(default_factory=list)  # visible_to(...)[:50], without serializing
-    background_load: float | None = None  # cores used by other processes just before and after
-
-    @property
-    def target_ms(self) -> float:
-        return TARGET_MS.get(self.scope, DEFAULT_TARGET_MS)
-
-    @property
-    def ratio(self) -> float:
-        return p95(self.api_ms) / p95(self.sql_ms)
-
-    @property
-    def passed(self) -> bool:
-        return p95(self.api_ms) <= self.target_ms and self.ratio <= MAX_RATIO
-
-
-@dataclass
-class SizeResult:
-    rows: int
-    load: LoadTimes
-    migrate_seconds: float
-    scopes: list[ScopeResult]
-    department_path: str
-    subtree_departments: int
-    floor_ms: list[float]  # the same request by an employee who sees no customer
-    searches: list = field(default_factory=list)  # SearchResult
 
 
 def api_client(token: str) -> APIClient:
@@ -435,27 +197,6 @@ def measure_floor(organization: Organization) -> list[float]:
 
 
 SEARCH_SCOPES = ("owner_department", "related_department")
-SEARCH_TARGET_MS = 100.0  # issue 4: the search box for a department-scope user
-
-
-@dataclass
-class SearchResult:
-    scope: str
-    kind: str
-    term: str
-    matches: int
-    api_ms: list[float] = field(default_factory=list)
-    sql_ms: list[float] = field(default_factory=list)
-    background_load: float | None = None
-
-    @property
-    def ratio(self) -> float:
-        return p95(self.api_ms) / p95(self.sql_ms)
-
-    @property
-    def passed(self) -> bool:
-        # Issue 4's target for the search box is the time alone; the ratio is shown for comparison.
-        return p95(self.api_ms) <= SEARCH_TARGET_MS
 
 
 def search_terms_for(user: User) -> list[tuple[str, str]]:
@@ -502,12 +243,6 @@ def measure_search(organization: Organization, scope: str) -> list[SearchResult]
         result.background_load = max(loads) if loads else None
         results.append(result)
     return results
-
-
-def run_query(query) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(*query)
-        return cursor.fetchall()
 
 
 def as_id_set(value) -> set[int]:
@@ -596,186 +331,12 @@ def run_size(rows: int) -> SizeResult:
     return SizeResult(rows, load, migrate_seconds, results, department.path, subtree.count(), floor_ms, searches)
 
 
-# ---------------------------------------------------------------------------------------------
-# Reporting
-
-
-def search_table(size: SizeResult) -> str:
-    header = ["scope", "typed", "term", "rows found", "API p50", "API p95", "SQL p50", "SQL p95", "ratio", "result"]
-    rows = [
-        [
-            search.scope,
-            search.kind,
-            search.term,
-            f"{search.matches:,}",
-            f"{p50(search.api_ms):.1f}",
-            f"{p95(search.api_ms):.1f}",
-            f"{p50(search.sql_ms):.1f}",
-            f"{p95(search.sql_ms):.1f}",
-            f"{search.ratio:.2f}×",
-            "pass" if search.passed else "FAIL",
-        ]
-        for search in size.searches
-    ]
-    return markdown_table(header, rows)
-
-
-def main_table(size: SizeResult) -> str:
-    rows = []
-    for result in size.scopes:
-        rows.append(
-            [
-                result.scope,
-                f"{result.visible_rows:,}",
-                f"{p50(result.api_ms):.1f}",
-                f"{p95(result.api_ms):.1f}",
-                f"{p50(result.sql_ms):.1f}",
-                f"{p95(result.sql_ms):.1f}",
-                f"{result.ratio:.2f}×",
-                f"≤ {result.target_ms:.0f} ms, ≤ {MAX_RATIO}×",
-                "pass" if result.passed else "FAIL",
-                format_load(result.background_load),
-            ]
-        )
-    header = [
-        "scope",
-        "visible rows",
-        "API p50",
-        "API p95",
-        "SQL p50",
-        "SQL p95",
-        "ratio",
-        "target",
-        "result",
-        "background load",
-    ]
-    return markdown_table(header, rows)
-
-
-def breakdown_table(size: SizeResult) -> str:
-    rows = []
-    for result in size.scopes:
-        engine_ms = p50(result.engine_count_ms) + p50(result.engine_page_ms)
-        sql_ms = p50(result.sql_count_ms) + p50(result.sql_page_ms)
-        rows.append(
-            [
-                result.scope,
-                str(result.queries_per_request),
-                f"{p50(result.engine_count_ms):.1f}",
-                f"{p50(result.engine_page_ms):.1f}",
-                f"{p50(result.sql_count_ms):.1f}",
-                f"{p50(result.sql_page_ms):.1f}",
-                f"{engine_ms / sql_ms:.1f}×",
-                f"{p50(result.api_ms) - engine_ms:.1f}",
-            ]
-        )
-    header = [
-        "scope",
-        "queries/request",
-        "engine COUNT",
-        "engine page",
-        "SQL COUNT",
-        "SQL page",
-        "engine ÷ SQL",
-        "API rest",
-    ]
-    return markdown_table(header, rows)
-
-
-def format_load(load: float | None) -> str:
-    return "n/a" if load is None else f"{load:.2f} cores"
-
-
-def growth_rows(small: SizeResult, large: SizeResult) -> tuple[list[list[str]], bool]:
-    """The API time beyond its count (API p50 − engine COUNT p50) may not grow with the table."""
-    rows, all_passed = [], True
-    for before, after in zip(small.scopes, large.scopes, strict=True):
-        rest_before = p50(before.api_ms) - p50(before.engine_count_ms)
-        rest_after = p50(after.api_ms) - p50(after.engine_count_ms)
-        allowed = rest_before * (1 + GROWTH_TOLERANCE_SHARE) + GROWTH_TOLERANCE_MS
-        # A page that is not full at the smaller size serializes fewer rows: nothing to compare.
-        comparable = before.visible_rows >= PAGE_SIZE
-        passed = rest_after <= allowed or not comparable
-        all_passed &= passed
-        rows.append(
-            [
-                before.scope,
-                f"{before.visible_rows:,} → {after.visible_rows:,}",
-                f"{p50(before.api_ms):.1f} → {p50(after.api_ms):.1f}",
-                f"{p50(before.engine_count_ms):.1f} → {p50(after.engine_count_ms):.1f}",
-                f"{rest_before:.1f} → {rest_after:.1f}",
-                f"{p50(before.sql_ms):.1f} → {p50(after.sql_ms):.1f}",
-                ("pass" if passed else "FAIL") if comparable else "n/a: page not full",
-            ]
-        )
-    return rows, all_passed
-
-
-def report(sizes: list[SizeResult]) -> bool:
-    settings = connection.settings_dict
-    print("\n# Permission engine (bench/permissions)\n")
-    print(f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-    print(
-        f"- machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.system()} {platform.release()}; "
-        f"speed: a pure-Python loop of 2,000,000 additions takes {benchkit.machine_speed_ms():.0f} ms"
-    )
-    print(f"- database: {benchkit.database_version()} ({settings['NAME']})")
-    print(f"- command: .venv/bin/python bench/{Path(__file__).name} {' '.join(sys.argv[1:])}")
-    print(
-        f"- {ARGUMENTS.repeat} timed requests per user after {ARGUMENTS.warmup} untimed; times in ms; API = "
-        f"GET {API_PATH} in-process with a token; SQL = the hand-written count + page"
-    )
-    print(
-        "- background load: cores other processes kept busy just before and after each user's measurement "
-        f"(the run waits up to {ARGUMENTS.quiet_wait:.0f} s for it to drop below {benchkit.QUIET_CORES})"
-    )
-    all_passed = True
-    for size in sizes:
-        print(
-            f"\n## {size.rows:,} customers — data generation {size.load.total:.1f} s "
-            f"(+ migrate {size.migrate_seconds:.1f} s); department {size.department_path}, "
-            f"{size.subtree_departments} departments in its subtree\n"
-        )
-        print(main_table(size))
-        print(
-            "\nWhere the time goes (p50, ms): the engine's own count and page queries next to the hand-written "
-            "ones; 'API rest' = API − engine count − engine page (authentication, roles, the link-table "
-            "reads, serialization, middleware):\n"
-        )
-        print(breakdown_table(size))
-        print(
-            f"\nThe floor: the same request by an employee who sees no customer (authentication, roles, "
-            f"middleware, an empty page) takes {p50(size.floor_ms):.1f} / {p95(size.floor_ms):.1f} ms p50 / p95.\n"
-            f"Below {p95(size.floor_ms) / MAX_RATIO:.1f} ms of SQL p95 the ratio target asks for less than that."
-        )
-        all_passed &= all(result.passed for result in size.scopes)
-        print(
-            f"\nSearch box (CUS-6), `{API_PATH}&search=…`, ms; target p95 ≤ {SEARCH_TARGET_MS:.0f} ms "
-            "(issue 4; the ratio is for comparison):\n"
-        )
-        print(search_table(size))
-        all_passed &= all(search.passed for search in size.searches)
-    if len(sizes) >= 2:
-        small, large = sizes[0], sizes[-1]
-        rows, passed = growth_rows(small, large)
-        all_passed &= passed
-        print(f"\n## Growth {small.rows:,} → {large.rows:,} customers (p50, ms)\n")
-        header = ["scope", "visible rows", "API", "engine COUNT", "API − COUNT", "SQL", "result"]
-        print(markdown_table(header, rows))
-        print(
-            f"\n(API − COUNT may grow by at most {GROWTH_TOLERANCE_SHARE:.0%} + {GROWTH_TOLERANCE_MS:.0f} ms: "
-            "beyond the count, the first page should cost the same at any size.)"
-        )
-    print(f"\nOverall: {'all targets met' if all_passed else 'some targets FAILED'}")
-    return all_passed
-
-
 def main() -> int:
     if len(set(Scope.__members__)) - 1 != len(SCOPES):  # every scope but `none` is measured
         raise SystemExit("the engine's scopes changed: update SCOPES")
     started = time.perf_counter()
     sizes = [run_size(rows) for rows in ARGUMENTS.rows]
-    passed = report(sizes)
+    passed = report(sizes, ARGUMENTS, API_PATH)
     if not ARGUMENTS.keep:
         drop_database()
     print(f"\nWhole run: {time.perf_counter() - started:.0f} s")
