@@ -111,6 +111,18 @@ class TestCountingRelationByRelation:
         assert piecewise_count(listed.query, using="default") == 4 == len(listed)
         assert listed.count() == 4
 
+    def test_the_pieces_are_counted_in_one_statement(self, org, user, django_assert_num_queries):
+        listed = Customer.objects.visible_to(user)  # reads the roles and the subtree
+        with django_assert_num_queries(1) as captured:
+            assert listed.count() == 4
+        # The four relations of the scope and the public pool's rule.
+        assert captured.captured_queries[0]["sql"].count("COUNT(*)") == 5
+
+    def test_a_filter_that_matches_nothing_counts_zero_without_a_query(self, org, user, django_assert_num_queries):
+        listed = Customer.objects.visible_to(user).filter(name__in=[])
+        with django_assert_num_queries(0):
+            assert listed.count() == 0
+
     def test_later_filters_apply_to_every_piece(self, org, user):
         narrowed = Customer.objects.visible_to(user).filter(name__contains="department")
         assert narrowed.count() == 2 == len(narrowed)

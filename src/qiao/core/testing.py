@@ -26,9 +26,10 @@ class ObjectTypeContract:
     model = None
     api_path = ""  # e.g. "/api/v1/customers/"
     page_namespace: str | None = None  # e.g. "customers"
-    # A fixed number, not one per row: the count takes one query per relation branch of the
-    # user's scope (permissions/condition.py), and view rules such as the pool read their settings.
-    list_query_budget = 16
+    # A fixed number, not one per row: the roles, a view rule's settings (the pool's), the count
+    # (one statement for all of the scope's relations, permissions/condition.py) and the page with
+    # its linked ids (core/viewsets.py). Measured 3–4 for every type.
+    list_query_budget = 6
 
     def valid_payload(self, organization, owner) -> dict:
         raise NotImplementedError

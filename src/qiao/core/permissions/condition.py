@@ -5,7 +5,8 @@ employee, department subtree, related departments, …). PostgreSQL answers the 
 (it walks the newest-first index and tests each row against hashed sub-plans), but a COUNT over
 an OR reads every row of the organization. So `ScopedQuerySet.count()` counts branch by branch
 instead: piece i is "branch i and none of the branches before it", the pieces are disjoint and
-together give exactly the OR, and each piece is driven by its own index (docs/benchmarks.md).
+together give exactly the OR, and each piece is driven by its own index; one statement adds
+the pieces' counts up (docs/benchmarks.md).
 
 Branches must not need joins (`allow_joins=False` enforces it): a join added for one branch would
 filter the rows of every other branch. Relations through other tables are `Exists` or `__in`
@@ -18,6 +19,8 @@ import functools
 import operator
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import BooleanField, Expression, F, Q, Subquery
 from django.db.models.lookups import Exact, In
 from django.db.models.sql.where import WhereNode
@@ -94,17 +97,34 @@ class ScopeCondition(Expression):
 def piecewise_count(query, using) -> int | None:
     """The row count of `query` summed over its scope condition's disjoint pieces, or None when
     the query has no scope condition with several branches or is a shape (grouped, distinct,
-    sliced, combined) whose count a sum of pieces would not give."""
+    sliced, combined) whose count a sum of pieces would not give.
+
+    One statement, `SELECT (SELECT COUNT(*) FROM (piece 1)) + (SELECT COUNT(*) FROM (piece 2)) …`:
+    each piece keeps its own plan (both databases flatten the derived table, so PostgreSQL still
+    counts from an index alone), and a list pays one round trip for its count instead of one per
+    relation (bench/permissions, docs/benchmarks.md)."""
     found = scope_pieces(query)
     if found is None:
         return None
-    total = 0
+    counts, params = [], []
     for index in range(len(found[2].pieces)):
         piece_query = query.chain()
         parent, position, condition = _find_scope_condition(piece_query.where)
         parent.children[position] = condition.pieces[index]
-        total += piece_query.get_count(using=using)
-    return total
+        piece_query.clear_ordering(force=True)
+        piece_query.clear_select_clause()
+        piece_query.add_fields(["pk"])
+        try:
+            piece_sql, piece_params = piece_query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # a piece that cannot match anything (e.g. `pk__in=[]`) adds 0
+            continue
+        counts.append(f"(SELECT COUNT(*) FROM ({piece_sql}) piece)")
+        params += piece_params
+    if not counts:
+        return 0
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(counts), params)
+        return cursor.fetchone()[0]
 
 
 def scope_pieces(query):
