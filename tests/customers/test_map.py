@@ -290,3 +290,13 @@ def test_cus9_the_map_and_the_calendar_are_in_the_menu(client, organization, peo
     client.force_login(rep)
     page = client.get(reverse("customers:birthdays")).content.decode()
     assert reverse("customers:map") in page and reverse("customers:birthdays") in page
+
+
+def test_cus9_the_map_filters_are_labelled_like_the_list_facets_in_english(client, organization, people):
+    """The classification filters take their labels from the model's field names, which Django
+    writes in lower case; a label starts with a capital as every other one on the page does."""
+    rep, _other, _reader = people
+    client.force_login(rep)
+    page = client.get(reverse("customers:map"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for label in ("Size", "Cooperation status", "Value tier", "Lifecycle stage"):
+        assert f">{label}</label>" in page

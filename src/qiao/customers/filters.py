@@ -4,6 +4,7 @@ owner and department. Every choice offered comes from what the user can see."""
 import functools
 
 import django_filters
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from qiao.core.filters import MainObjectFilter
@@ -31,7 +32,7 @@ def provinces() -> list[str]:
 
 def _choice_filter(field: str, choice_class) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(
-        label=Customer._meta.get_field(field).verbose_name, choices=choice_class.choices, empty_label=_("Any")
+        label=capfirst(Customer._meta.get_field(field).verbose_name), choices=choice_class.choices, empty_label=_("Any")
     )
 
 
