@@ -333,9 +333,9 @@ def load(organization, admin, rng, stdout) -> None:
     """The customer archive of the demo: customers, their tags and contacts, planted duplicates."""
     started = timezone.now()
     sellers = list(
-        User.objects.filter(org=organization, position__in=SELLER_POSITIONS, is_active=True).select_related(
-            "department"
-        )
+        User.objects.filter(org=organization, position__in=SELLER_POSITIONS, is_active=True)
+        .select_related("department")
+        .order_by("pk")
     )
     tags = load_tags(organization)
     customers = load_customers(organization, admin, sellers, tags, rng)
@@ -792,9 +792,9 @@ def load_leads(organization, admin, rng, stdout) -> None:
     from .models import CaptureForm, DailyTarget, Lead, LeadStatus, PoolEvent
 
     sellers = list(
-        User.objects.filter(org=organization, position__in=["销售代表", "销售组长", "门店督导"]).select_related(
-            "department"
-        )
+        User.objects.filter(org=organization, position__in=["销售代表", "销售组长", "门店督导"])
+        .select_related("department")
+        .order_by("pk")
     )
     customers = list(Customer.objects.filter(org=organization, owner__isnull=False).order_by("pk")[:200])
     now = timezone.now()
@@ -844,7 +844,8 @@ def load_leads(organization, admin, rng, stdout) -> None:
         Lead.objects.filter(pk=pk).update(created_at=when)
 
     converted = 0
-    for lead in Lead.objects.filter(org=organization, status__in=leads.OPEN_STATUSES, source="referral")[:3]:
+    referrals = Lead.objects.filter(org=organization, status__in=leads.OPEN_STATUSES, source="referral")
+    for lead in referrals.order_by("pk")[:3]:
         leads.lead_convert(actor=lead.owner, lead=lead, ignore_duplicates=True)
         converted += 1
 
@@ -863,7 +864,9 @@ def load_leads(organization, admin, rng, stdout) -> None:
             )
 
     # The pool's history: most owned customers followed up lately, a few about to return.
-    owned = list(Customer.objects.filter(org=organization, owner__isnull=False).values_list("pk", flat=True))
+    owned = list(
+        Customer.objects.filter(org=organization, owner__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
     for pk in owned:
         Customer.objects.filter(pk=pk).update(
             last_followed_at=now - timedelta(days=rng.randrange(0, 20)),
