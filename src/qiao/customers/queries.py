@@ -45,7 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from qiao.core.permissions.condition import IdIn, scope_pieces
+from qiao.core.permissions.condition import IdIn, piecewise, scope_pieces
 
 from . import chinese
 from .models import Contact, Customer, Tag, choices
@@ -242,14 +242,10 @@ def page_ids(queryset, stop: int) -> list[int]:
     is read on its own — the pieces the engine counts with (core/permissions/condition.py) — and
     the pieces merged, so that each read is driven by one relation's index or the search's."""
     rows = queryset.order_by().values_list("created_at", "pk")
-    found = scope_pieces(rows.query)
-    if found is None:
+    if scope_pieces(rows.query) is None:
         return list(queryset.order_by(*_newest_first()).values_list("pk", flat=True)[:stop])
     merged = []
-    for index in range(len(found[2].pieces)):
-        piece = rows.order_by(*_newest_first())
-        parent, position, condition = scope_pieces(piece.query)
-        parent.children[position] = condition.pieces[index]
+    for piece in piecewise(rows.order_by(*_newest_first())):
         merged += piece[:stop]
     merged.sort(reverse=True)
     return [pk for _created_at, pk in merged[:stop]]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.core.money import DEFAULT_CURRENCY, currency_order
-from qiao.core.permissions.condition import _find_scope_condition
+from qiao.core.permissions.condition import piecewise
 
 from .models import Opportunity, OpportunityClash, OpportunityStatus, Stage, StageKind
 from .stages import stages_of
@@ -29,21 +29,6 @@ from .stages import stages_of
 Status = OpportunityStatus
 KANBAN_PAGE = 20
 REGISTERED = (Status.APPROVED, Status.WON, Status.LOST)
-
-
-def piecewise(queryset) -> list:
-    """`queryset` as disjoint querysets whose rows together are exactly its rows: one per relation
-    branch of its permission scope, or itself when the scope has a single branch (or none: `all`)."""
-    found = _find_scope_condition(queryset.query.where)
-    if found is None or len(found[2].pieces) < 2:
-        return [queryset]
-    pieces = []
-    for index in range(len(found[2].pieces)):
-        piece = queryset.all()
-        parent, position, condition = _find_scope_condition(piece.query.where)
-        parent.children[position] = condition.pieces[index]
-        pieces.append(piece)
-    return pieces
 
 
 def grouped(queryset, group_by: list[str], **aggregates) -> dict[tuple, dict]:

@@ -109,8 +109,7 @@ def piecewise_count(query, using) -> int | None:
     counts, params = [], []
     for index in range(len(found[2].pieces)):
         piece_query = query.chain()
-        parent, position, condition = _find_scope_condition(piece_query.where)
-        parent.children[position] = condition.pieces[index]
+        use_piece(piece_query, index)
         piece_query.clear_ordering(force=True)
         piece_query.clear_select_clause()
         piece_query.add_fields(["pk"])
@@ -125,6 +124,26 @@ def piecewise_count(query, using) -> int | None:
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT " + " + ".join(counts), params)
         return cursor.fetchone()[0]
+
+
+def use_piece(query, index: int) -> None:
+    """Replaces the scope condition of `query` (a copy of the caller's own) by its piece `index`."""
+    parent, position, condition = _find_scope_condition(query.where)
+    parent.children[position] = condition.pieces[index]
+
+
+def piecewise(queryset) -> list:
+    """`queryset` as disjoint querysets whose rows together are exactly its rows: one per relation
+    branch of its permission scope, or itself when the scope has a single branch (or none: `all`)."""
+    found = _find_scope_condition(queryset.query.where)
+    if found is None or len(found[2].pieces) < 2:
+        return [queryset]
+    pieces = []
+    for index in range(len(found[2].pieces)):
+        piece = queryset.all()
+        use_piece(piece.query, index)
+        pieces.append(piece)
+    return pieces
 
 
 def scope_pieces(query):
