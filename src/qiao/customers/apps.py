@@ -82,7 +82,7 @@ class CustomersConfig(AppConfig):
         from qiao.core.panels import Panel, register_panel
         from qiao.core.workbench import Widget, register_widget
 
-        from . import demo, leads, tasks, views_leads, views_pool
+        from . import demo_leads, leads, tasks, views_leads, views_pool
         from .models import Lead
 
         permissions.register_object_type(Lead, prepare=leads.prepare_lead)
@@ -92,7 +92,7 @@ class CustomersConfig(AppConfig):
             )
         )
         core_demo.register_loader(
-            core_demo.DemoLoader("leads", order=25, load=demo.load_leads, unload=demo.unload_leads)
+            core_demo.DemoLoader("leads", order=25, load=demo_leads.load_leads, unload=demo_leads.unload_leads)
         )
         navigation.register_section(
             navigation.Section(

@@ -4,7 +4,9 @@ map positions, normalized phones, valid unified social credit codes, classificat
 contacts with solar and lunar birthdays, and a few duplicates planted on purpose (the same shop
 written in traditional characters, with full-width brackets, with the city in brackets, without
 its legal form, or only sharing a phone) for duplicate detection to find (CUS-8). One function
-per concern; everything is created in bulk so that `qiao demo` stays quick (docs/customers.md)."""
+per concern; everything is created in bulk so that `qiao demo` stays quick (docs/customers.md).
+The words it writes with are in demo_vocabulary.py; leads, capture forms and the pool's history
+in demo_leads.py."""
 
 import contextlib
 import random
@@ -18,6 +20,32 @@ from simple_history.utils import bulk_create_with_history
 from qiao.org.models import User
 
 from . import chinese, services
+from .demo_vocabulary import (
+    BOSS_EDUCATION,
+    BOSS_FAMILY,
+    BOSS_HOBBIES,
+    BOSS_INCOME,
+    BOSS_NETWORK,
+    BOSS_OCCUPATION,
+    BOSS_PERSONALITY,
+    BRANDS,
+    CAPITAL,
+    CITIES,
+    CITIES_BY_TEAM,
+    COMPANY_KINDS,
+    CONTACT_TITLES,
+    GIVEN_NAMES,
+    LEGAL_FORMS,
+    MANAGEMENT,
+    MOBILE_PREFIXES,
+    PAYMENT_RECORD,
+    SALES_STATUS,
+    SHOP_KINDS,
+    STREETS,
+    SURNAMES,
+    TAGS,
+    City,
+)
 from .models import Contact, Customer, Tag
 
 CUSTOMER_COUNT = 3000
@@ -25,318 +53,20 @@ PLANTED_DUPLICATES = 40
 SELLER_POSITIONS = ["销售代表", "销售组长", "门店督导"]
 
 
-@dataclass(frozen=True)
-class City:
-    name: str  # as people say it: 杭州
-    province: str  # as addresses write it: 浙江省 ('' for a municipality)
-    full_name: str  # 杭州市
-    area_code: str  # landline prefix
-    districts: tuple[str, ...]
-    local_digits: int = 8  # digits of a landline after the area code
-
-
-CITIES = {
-    "上海": City(
-        "上海", "", "上海市", "021", ("浦东新区", "闵行区", "徐汇区", "静安区", "杨浦区", "普陀区", "嘉定区", "宝山区")
-    ),
-    "苏州": City("苏州", "江苏省", "苏州市", "0512", ("姑苏区", "吴中区", "相城区", "吴江区", "虎丘区")),
-    "杭州": City("杭州", "浙江省", "杭州市", "0571", ("西湖区", "上城区", "拱墅区", "滨江区", "萧山区", "余杭区")),
-    "宁波": City("宁波", "浙江省", "宁波市", "0574", ("海曙区", "江北区", "鄞州区", "北仑区")),
-    "绍兴": City("绍兴", "浙江省", "绍兴市", "0575", ("越城区", "柯桥区", "上虞区")),
-    "南京": City("南京", "江苏省", "南京市", "025", ("玄武区", "秦淮区", "鼓楼区", "建邺区", "江宁区")),
-    "无锡": City("无锡", "江苏省", "无锡市", "0510", ("梁溪区", "滨湖区", "新吴区")),
-    "常州": City("常州", "江苏省", "常州市", "0519", ("天宁区", "钟楼区", "武进区")),
-    "广州": City("广州", "广东省", "广州市", "020", ("天河区", "越秀区", "海珠区", "白云区", "番禺区")),
-    "佛山": City("佛山", "广东省", "佛山市", "0757", ("禅城区", "南海区", "顺德区")),
-    "深圳": City("深圳", "广东省", "深圳市", "0755", ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区")),
-    "珠海": City("珠海", "广东省", "珠海市", "0756", ("香洲区", "斗门区", "金湾区"), 7),
-    "惠州": City("惠州", "广东省", "惠州市", "0752", ("惠城区", "惠阳区"), 7),
-    "北京": City("北京", "", "北京市", "010", ("朝阳区", "海淀区", "东城区", "西城区", "丰台区", "通州区")),
-    "廊坊": City("廊坊", "河北省", "廊坊市", "0316", ("广阳区", "安次区"), 7),
-    "保定": City("保定", "河北省", "保定市", "0312", ("竞秀区", "莲池区"), 7),
-    "天津": City("天津", "", "天津市", "022", ("和平区", "南开区", "河西区", "滨海新区")),
-    "唐山": City("唐山", "河北省", "唐山市", "0315", ("路北区", "路南区"), 7),
-    "合肥": City("合肥", "安徽省", "合肥市", "0551", ("蜀山区", "包河区", "庐阳区")),
-    "南昌": City("南昌", "江西省", "南昌市", "0791", ("东湖区", "西湖区", "青山湖区")),
-    "长沙": City("长沙", "湖南省", "长沙市", "0731", ("岳麓区", "芙蓉区", "天心区", "开福区")),
-}
-# Each sales team's territory (org/demo.py's teams); the first city is its home market.
-CITIES_BY_TEAM = {
-    "上海销售一组": ["上海", "上海", "苏州"],
-    "上海销售二组": ["上海", "上海", "苏州"],
-    "杭州销售组": ["杭州", "杭州", "宁波", "绍兴"],
-    "南京销售组": ["南京", "南京", "无锡", "常州"],
-    "广州销售组": ["广州", "广州", "佛山"],
-    "深圳销售组": ["深圳", "深圳", "珠海", "惠州"],
-    "北京销售组": ["北京", "北京", "廊坊", "保定"],
-    "天津销售组": ["天津", "天津", "唐山"],
-    "渠道与门店发展部": ["合肥", "南昌", "长沙"],
-}
-STREETS = [
-    "中山路",
-    "解放路",
-    "人民路",
-    "建设路",
-    "新华路",
-    "和平路",
-    "长江路",
-    "黄河路",
-    "学府路",
-    "幸福路",
-    "光明路",
-    "朝阳路",
-    "青年路",
-    "东风路",
-    "胜利路",
-    "文化路",
-    "迎宾大道",
-    "滨江大道",
-    "环城北路",
-    "工业大道",
-    "花园街",
-    "桂花巷",
-    "丰收路",
-    "商业街",
-    "步行街",
-    "北京路",
-    "南京路",
-    "延安路",
-    "复兴路",
-]
-BRANDS = [
-    "鑫达",
-    "恒通",
-    "金穗",
-    "嘉禾",
-    "百佳",
-    "惠民",
-    "福满",
-    "家乐",
-    "万和",
-    "信诚",
-    "瑞丰",
-    "安泰",
-    "鸿运",
-    "聚源",
-    "新世纪",
-    "四季",
-    "优品",
-    "益康",
-    "盛世",
-    "丰泽",
-    "利民",
-    "合家福",
-    "惠万家",
-    "佳佳乐",
-    "鲜丰",
-    "百味佳",
-    "金满仓",
-    "新一佳",
-    "润泽",
-    "佳美",
-    "万家福",
-    "德润",
-    "喜多多",
-    "隆泰",
-    "泰和",
-    "金鼎",
-    "广源",
-    "宏达",
-    "茂源",
-    "永盛",
-    "春晖",
-    "康乐",
-    "吉祥",
-    "兴旺",
-    "如意",
-    "顺发",
-    "三阳",
-    "天福",
-    "星光",
-    "明珠",
-    "金桥",
-    "好邻居",
-    "邻里",
-    "乐家",
-    "便民",
-    "众信",
-    "汇源",
-    "同福",
-    "昌盛",
-    "富源",
-    "华泰",
-    "天顺",
-    "宝丰",
-    "和兴",
-    "鼎盛",
-    "凯旋",
-    "美佳",
-    "全家乐",
-    "旺福",
-    "锦绣",
-    "一品",
-    "尚品",
-    "佳源",
-    "诚信",
-    "南北",
-    "东盛",
-    "金百合",
-]
-SHOP_KINDS = {  # kind of shop → industry
-    "超市": "商超零售",
-    "便利店": "商超零售",
-    "生活超市": "商超零售",
-    "百货店": "商超零售",
-    "烟酒商行": "烟酒零售",
-    "酒行": "烟酒零售",
-    "食品店": "食品零售",
-    "副食品店": "食品零售",
-    "粮油店": "粮油副食",
-    "母婴用品店": "母婴零售",
-    "茶叶店": "茶叶零售",
-    "水果店": "生鲜零售",
-    "批发部": "食品批发",
-}
-COMPANY_KINDS = {
-    "商贸": "批发贸易",
-    "贸易": "批发贸易",
-    "食品": "食品批发",
-    "供应链管理": "供应链",
-    "酒业": "酒类批发",
-    "实业": "批发贸易",
-    "日用品": "日化批发",
-    "连锁超市": "商超零售",
-    "餐饮管理": "餐饮",
-}
-LEGAL_FORMS = ["有限公司"] * 6 + ["有限责任公司"] * 3 + ["股份有限公司"]
-TAGS = [
-    ("重点客户", "red"),
-    ("连锁", "blue"),
-    ("社区店", "green"),
-    ("学校周边", "yellow"),
-    ("24小时营业", "purple"),
-    ("新品试点", "cyan"),
-    ("价格敏感", "orange"),
-    ("账期客户", "pink"),
-    ("节日大客户", "red"),
-    ("需要拜访", "teal"),
-    ("生鲜", "lime"),
-    ("进口酒", "indigo"),
-]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢钟汪"
-GIVEN_NAMES = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀兰",
-    "霞",
-    "平",
-    "刚",
-    "桂英",
-    "建华",
-    "志强",
-    "春梅",
-    "国庆",
-    "立新",
-    "海燕",
-    "晓东",
-    "红梅",
-    "学军",
-    "振华",
-    "慧敏",
-    "丹",
-    "凯",
-    "琳",
-    "颖",
-    "斌",
-    "倩",
-    "辉",
-    "玲",
-    "建国",
-    "德明",
-    "美玲",
-    "金凤",
-    "永强",
-    "玉兰",
-    "文杰",
-]
-CONTACT_TITLES = ["店长", "采购", "老板娘", "财务", "采购经理", "店员", "总经理", "仓库主管"]
-MOBILE_PREFIXES = [
-    "130",
-    "131",
-    "132",
-    "133",
-    "135",
-    "136",
-    "137",
-    "138",
-    "139",
-    "150",
-    "151",
-    "152",
-    "153",
-    "155",
-    "156",
-    "157",
-    "158",
-    "159",
-    "166",
-    "176",
-    "177",
-    "180",
-    "181",
-    "182",
-    "185",
-    "186",
-    "187",
-    "188",
-    "189",
-    "191",
-    "198",
-    "199",
-]
-BOSS_FAMILY = ["已婚，一子", "已婚，一女", "已婚，一子一女", "已婚，孩子在读大学", "夫妻共同经营", "单身"]
-BOSS_HOBBIES = ["钓鱼、喝茶", "打麻将", "跑步、登山", "书法", "看球赛", "摄影", "打羽毛球", "养花"]
-BOSS_PERSONALITY = [
-    "直爽，重情义，喜欢当面谈",
-    "精打细算，价格上反复比较",
-    "谨慎，决定前要看样品",
-    "爽快，电话里就能拍板",
-    "讲究面子，重视节日问候",
-    "不爱应酬，微信沟通为主",
-]
-BOSS_EDUCATION = ["初中", "高中", "中专", "大专", "本科", "硕士"]
-BOSS_INCOME = ["年收入 10 万以下", "年收入 10–30 万", "年收入 30–50 万", "年收入 50–100 万", "年收入 100 万以上"]
-BOSS_NETWORK = ["当地商会会员", "同乡会骨干", "与多家供应商交好", "社区居委会熟人多", "行业协会理事"]
-BOSS_OCCUPATION = ["个体经营者", "公司法人", "退伍后创业", "原国企职工", "连锁加盟商"]
-CAPITAL = ["雄厚", "较强", "一般", "较弱"]
-SALES_STATUS = ["月销约 5 万，稳定", "月销约 20 万，逐月增长", "旺季好淡季差", "近三月下滑", "新店，尚在爬坡"]
-PAYMENT_RECORD = ["按时结款", "现款现货", "月结，偶有拖延", "账期 30 天，信用良好", "曾有欠款，已结清"]
-MANAGEMENT = ["规范，有进销存系统", "一般，手工记账", "较乱，老板一人说了算", "连锁化管理"]
+def demo_sellers(organization) -> list[User]:
+    """The active employees who own customers and leads in the demo, with their departments, in id
+    order: the seeded draws must not depend on the order a database returns rows in."""
+    return list(
+        User.objects.filter(org=organization, position__in=SELLER_POSITIONS, is_active=True)
+        .select_related("department")
+        .order_by("pk")
+    )
 
 
 def load(organization, admin, rng, stdout) -> None:
     """The customer archive of the demo: customers, their tags and contacts, planted duplicates."""
     started = timezone.now()
-    sellers = list(
-        User.objects.filter(org=organization, position__in=SELLER_POSITIONS, is_active=True)
-        .select_related("department")
-        .order_by("pk")
-    )
+    sellers = demo_sellers(organization)
     tags = load_tags(organization)
     customers = load_customers(organization, admin, sellers, tags, rng)
     duplicates = plant_duplicates(organization, admin, sellers, customers, rng)
@@ -741,149 +471,3 @@ def load_contacts(organization, customers, rng: random.Random) -> int:
             contacts.append(contact)
     bulk_create_with_history(contacts, Contact, batch_size=1000)
     return len(contacts)
-
-
-# --- Leads, capture forms, referral rewards and the pool's history (LEAD-1 … LEAD-5, CUS-12) --------
-
-LEAD_PEOPLE = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
-LEAD_GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "强",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "建华",
-]
-LEAD_TITLES = ["店主", "老板", "采购经理", "店长", "总经理", "采购"]
-LEAD_COMPANIES = [
-    "{city}惠万家便利店",
-    "{city}鲜丰水果超市",
-    "{city}佳佳乐母婴店",
-    "{city}聚福源食品商行",
-    "{city}乐购生活超市",
-    "{city}德润商贸有限公司",
-    "{city}百味佳烟酒商行",
-    "{city}金满仓粮油批发部",
-    "{city}新一佳便利店",
-    "{city}优鲜到家社区店",
-]
-LEAD_CITIES = ["上海", "杭州", "南京", "苏州", "宁波", "广州", "深圳", "北京", "天津", "合肥"]
-
-
-def load_leads(organization, admin, rng, stdout) -> None:
-    """About 120 leads of the sales teams in every status, a few hot and overdue, some introduced by
-    customers (three of those converted, with their rewards), a capture form with entries, daily
-    targets for the representatives, and the public pool's history."""
-    from qiao.activities.models import Activity
-
-    from . import leads, pool_services
-    from .models import CaptureForm, DailyTarget, Lead, LeadStatus, PoolEvent
-
-    sellers = list(
-        User.objects.filter(org=organization, position__in=["销售代表", "销售组长", "门店督导"])
-        .select_related("department")
-        .order_by("pk")
-    )
-    customers = list(Customer.objects.filter(org=organization, owner__isnull=False).order_by("pk")[:200])
-    now = timezone.now()
-    statuses = [LeadStatus.NEW] * 4 + [LeadStatus.CONTACTED] * 4 + [LeadStatus.QUALIFIED] * 2 + [LeadStatus.HOT] * 2
-    statuses += [LeadStatus.DISQUALIFIED]
-    sources = ["acquaintance", "referral", "company_list", "association", "trade_show", "phone", "internet", "walk_in"]
-    form = CaptureForm.objects.create(
-        org=organization,
-        title="2026 上海国际食品饮料展 · 展位 B12",
-        token="demo-trade-show-b12",
-        introduction="留下联系方式，展会后三天内专人联系，赠送新品试吃装。",
-        owner=sellers[0],
-        source="trade_show",
-    )
-    created = []
-    for number in range(120):
-        owner = rng.choice(sellers)
-        city = rng.choice(LEAD_CITIES)
-        status = rng.choice(statuses)
-        source = rng.choice(sources)
-        referred_by = rng.choice(customers) if source == "referral" and customers and rng.random() < 0.7 else None
-        last_contact = None if status == LeadStatus.NEW else now - timedelta(days=rng.randrange(0, 20))
-        lead = Lead(
-            org=organization,
-            owner=owner,
-            owner_department=owner.department,
-            created_by=owner,
-            name=rng.choice(LEAD_PEOPLE) + rng.choice(LEAD_GIVEN),
-            title=rng.choice(LEAD_TITLES),
-            company=rng.choice(LEAD_COMPANIES).format(city=city),
-            phone=mobile(rng),  # a valid mobile number (the customers' helper above)
-            address=f"{city}市{rng.choice(['中山路', '解放路', '人民路', '建设路'])}{rng.randrange(1, 400)}号",
-            source=source,
-            status=status,
-            last_contacted_at=last_contact,
-            referred_by_customer=referred_by,
-            referred_by_name="" if referred_by or source != "referral" else rng.choice(LEAD_PEOPLE) + "老板",
-            disqualified_reason="暂无采购需求" if status == LeadStatus.DISQUALIFIED else "",
-            capture_form=form if source == "trade_show" and rng.random() < 0.5 else None,
-        )
-        leads.prepare_lead(lead)
-        if status in leads.OPEN_STATUSES and rng.random() < 0.25:
-            lead.next_follow_up_at = timezone.localdate() - timedelta(days=rng.randrange(1, 6))  # overdue
-        lead.save()
-        created.append((lead.pk, now - timedelta(days=rng.randrange(0, 60), minutes=number)))
-    for pk, when in created:
-        Lead.objects.filter(pk=pk).update(created_at=when)
-
-    converted = 0
-    referrals = Lead.objects.filter(org=organization, status__in=leads.OPEN_STATUSES, source="referral")
-    for lead in referrals.order_by("pk")[:3]:
-        leads.lead_convert(actor=lead.owner, lead=lead, ignore_duplicates=True)
-        converted += 1
-
-    for seller in sellers:
-        DailyTarget.objects.create(org=organization, user=seller, prospect_calls=5)
-        for minute in range(rng.randrange(0, 7)):
-            subject = rng.choice(customers) if customers else None
-            Activity.objects.create(
-                org=organization,
-                owner=seller,
-                creator=seller,
-                subject=subject,
-                kind=Activity.Kind.CALL,
-                starts_at=now - timedelta(minutes=10 + 7 * minute),
-                notes="电话回访，确认下月订货计划",
-            )
-
-    # The pool's history: most owned customers followed up lately, a few about to return.
-    owned = list(
-        Customer.objects.filter(org=organization, owner__isnull=False).order_by("pk").values_list("pk", flat=True)
-    )
-    for pk in owned:
-        Customer.objects.filter(pk=pk).update(
-            last_followed_at=now - timedelta(days=rng.randrange(0, 20)),
-            last_deal_at=now - timedelta(days=rng.randrange(0, 60)),
-        )
-    for pk in owned[:: max(1, len(owned) // 12)]:
-        Customer.objects.filter(pk=pk).update(last_followed_at=now - timedelta(days=28))
-    for customer in Customer.objects.filter(org=organization, owner__isnull=True)[:8]:
-        PoolEvent.objects.create(
-            org=organization, customer=customer, kind=PoolEvent.Kind.RETURNED, reason="自动退回：30 天未跟进"
-        )
-    totals = pool_services.pool_return_due_as_system(organizations=[organization])
-    stdout.write(f"  {len(created)} leads ({converted} converted), 1 capture form, pool: {totals['warned']} warned")
-
-
-def unload_leads(organization) -> None:
-    """Capture forms protect their owners; `demo --reset` removes them before the employees."""
-    from .models import CaptureForm
-
-    CaptureForm.objects.filter(org=organization).delete()
