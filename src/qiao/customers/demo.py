@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from qiao.org.demo import GIVEN_NAMES, SURNAMES
 from qiao.org.models import User
 
 from . import chinese, services
@@ -34,7 +35,6 @@ from .demo_vocabulary import (
     CITIES_BY_TEAM,
     COMPANY_KINDS,
     CONTACT_TITLES,
-    GIVEN_NAMES,
     LEGAL_FORMS,
     MANAGEMENT,
     MOBILE_PREFIXES,
@@ -42,7 +42,6 @@ from .demo_vocabulary import (
     SALES_STATUS,
     SHOP_KINDS,
     STREETS,
-    SURNAMES,
     TAGS,
     City,
 )

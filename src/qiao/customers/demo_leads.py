@@ -6,30 +6,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from qiao.org.demo import GIVEN_NAMES, SURNAMES
+
 from .demo import demo_sellers, mobile
 from .models import Customer
 
-LEAD_PEOPLE = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭"
-LEAD_GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "强",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀英",
-    "建华",
-]
 LEAD_TITLES = ["店主", "老板", "采购经理", "店长", "总经理", "采购"]
 LEAD_COMPANIES = [
     "{city}惠万家便利店",
@@ -82,7 +63,7 @@ def load_leads(organization, admin, rng, stdout) -> None:
             owner=owner,
             owner_department=owner.department,
             created_by=owner,
-            name=rng.choice(LEAD_PEOPLE) + rng.choice(LEAD_GIVEN),
+            name=rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
             title=rng.choice(LEAD_TITLES),
             company=rng.choice(LEAD_COMPANIES).format(city=city),
             phone=mobile(rng),  # a valid mobile number, as the customers' demo writes them
@@ -91,7 +72,7 @@ def load_leads(organization, admin, rng, stdout) -> None:
             status=status,
             last_contacted_at=last_contact,
             referred_by_customer=referred_by,
-            referred_by_name="" if referred_by or source != "referral" else rng.choice(LEAD_PEOPLE) + "老板",
+            referred_by_name="" if referred_by or source != "referral" else rng.choice(SURNAMES) + "老板",
             disqualified_reason="暂无采购需求" if status == LeadStatus.DISQUALIFIED else "",
             capture_form=form if source == "trade_show" and rng.random() < 0.5 else None,
         )

@@ -1,6 +1,7 @@
 """What the customer demo is written with (customers/demo.py): the distributor's cities and their
-districts, street names, brands, kinds of shop and company, legal forms, tags, people's names, phone
-prefixes and the words of the boss and business profiles."""
+districts, street names, brands, kinds of shop and company, legal forms, tags, phone
+prefixes and the words of the boss and business profiles. People's names are the
+organization demo's (org/demo.py)."""
 
 from dataclasses import dataclass
 
@@ -202,57 +203,6 @@ TAGS = [
     ("需要拜访", "teal"),
     ("生鲜", "lime"),
     ("进口酒", "indigo"),
-]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢钟汪"
-GIVEN_NAMES = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀兰",
-    "霞",
-    "平",
-    "刚",
-    "桂英",
-    "建华",
-    "志强",
-    "春梅",
-    "国庆",
-    "立新",
-    "海燕",
-    "晓东",
-    "红梅",
-    "学军",
-    "振华",
-    "慧敏",
-    "丹",
-    "凯",
-    "琳",
-    "颖",
-    "斌",
-    "倩",
-    "辉",
-    "玲",
-    "建国",
-    "德明",
-    "美玲",
-    "金凤",
-    "永强",
-    "玉兰",
-    "文杰",
 ]
 CONTACT_TITLES = ["店长", "采购", "老板娘", "财务", "采购经理", "店员", "总经理", "仓库主管"]
 MOBILE_PREFIXES = [
