@@ -77,7 +77,9 @@ def change_password(page, old, new):
     page.fill("input[name=old_password]", old)
     page.fill("input[name=new_password1]", new)
     page.fill("input[name=new_password2]", new)
-    page.click("form.card button[type=submit]")
+    # A plain form post: wait for its answer (the form with errors, or the redirect) before looking.
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
 
 
 def test_change_password_then_log_out(open_page, live_server, employee):
