@@ -2,7 +2,7 @@
 between requests never carry one request's language or context into another."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework import serializers
 
 from qiao.core.viewsets import FastReadSerializer, choice_label, linked_values
@@ -72,3 +72,28 @@ def test_a_field_that_reads_the_context_is_read_afresh_for_every_request(shop):
     assert AskedBySerializer(shop, context={"who": "甲"}).data["asked_by"] == "甲"
     assert AskedBySerializer(shop, context={"who": "乙"}).data["asked_by"] == "乙"
     assert not AskedBySerializer.__dict__["_shared_readers"]
+
+
+class StampsSerializer(FastReadSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "created_at", "last_followed_at"]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/New_York"])
+def test_timestamps_are_written_as_drf_writes_them_in_each_requests_time_zone(shop, zone):
+    shop.last_followed_at = None
+    drf_field = serializers.DateTimeField()
+    with timezone.override(zone):
+        data = StampsSerializer(shop).data
+        expected = drf_field.to_representation(shop.created_at)
+    assert data == {"id": shop.pk, "created_at": expected, "last_followed_at": None}
+    assert expected.endswith("Z") if zone == "UTC" else not expected.endswith("Z")
+
+
+def test_one_requests_time_zone_is_not_kept_for_the_next(shop):
+    with timezone.override("Asia/Shanghai"):
+        shanghai = StampsSerializer(shop).data["created_at"]
+    with timezone.override("UTC"):
+        utc = StampsSerializer(shop).data["created_at"]
+    assert shanghai.endswith("+08:00") and utc.endswith("Z")

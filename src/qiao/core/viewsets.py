@@ -3,13 +3,16 @@ classes configured by attributes), so each new object type gets the same permiss
 
 import json
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Expression, F
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, viewsets
+from rest_framework import ISO_8601, serializers, viewsets
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
+from rest_framework.settings import api_settings
 
 from qiao.org.models import Department, User
 
@@ -150,7 +153,11 @@ class FastReadSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         readers = self.__dict__.get("_readers")
         if readers is None:
-            readers = self._readers = self._prepared_readers()
+            zone = timezone.get_current_timezone()  # the request's: looked up once, not per value
+            readers = self._readers = [
+                (name, read.bind(zone) if isinstance(read, ZonedDateTimeReader) else read)
+                for name, read in self._prepared_readers()
+            ]
         representation = {}
         for name, read in readers:
             try:
@@ -183,6 +190,8 @@ def _reader(field, columns: dict):
         return field.reader(), True
     source = field.source_attrs[0] if len(field.source_attrs) == 1 else None
     column = columns.get(source)
+    if column is not None and ZonedDateTimeReader.reads(field):
+        return ZonedDateTimeReader(column.attname, field), True
     if _is_plain_pk_field(field) and column is not None and column.many_to_one:
         return _attribute_reader(column.attname, None), True  # the id DRF's pk-only optimization returns
     if isinstance(field, ManyRelatedField) and _is_plain_pk_field(field.child_relation):
@@ -193,6 +202,45 @@ def _reader(field, columns: dict):
         drf_own = type(field).to_representation.__module__ == Field.__module__
         return _attribute_reader(column.attname, convert or field.to_representation), drf_own
     return _drf_reader(field), False
+
+
+class ZonedDateTimeReader:
+    """DRF's DateTimeField output (ISO 8601 in the current time zone, UTC written as Z) for a
+    column: bound to the request's time zone once per serializer, where DRF looks the zone up for
+    every value (two timestamps per customer, ~0.5 ms of a page of 50)."""
+
+    def __init__(self, attname: str, field):
+        self.attname, self.field = attname, field
+
+    @staticmethod
+    def reads(field) -> bool:
+        """Whether `field` writes exactly what this reader does: DRF's own field, in ISO 8601 and
+        the current time zone."""
+        output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+        return (
+            type(field) is serializers.DateTimeField
+            and settings.USE_TZ
+            and not hasattr(field, "timezone")
+            and isinstance(output_format, str)
+            and output_format.lower() == ISO_8601
+        )
+
+    def bind(self, zone):
+        attname, field = self.attname, self.field
+
+        def read(instance):
+            value = getattr(instance, attname)
+            if value is None:
+                return None
+            if value.tzinfo is None:  # DRF makes a naive value aware (or refuses it)
+                return field.to_representation(value)
+            try:
+                text = value.astimezone(zone).isoformat()
+            except OverflowError:  # DRF's error for it
+                return field.to_representation(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+        return read
 
 
 def _is_plain_pk_field(field) -> bool:
