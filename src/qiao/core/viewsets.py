@@ -141,9 +141,10 @@ def linked_values(queryset, fields: dict[str, str | None]):
 class FastReadSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose output is DRF's, produced with one prepared reader per field instead
     of DRF's generic lookups per field and record: a model column is read as the attribute it is,
-    a foreign key as its `_id`, many-to-many ids from `linked_values`, a field with a
-    `reader()` method through it, and any other field the way DRF reads it. For a page of 50
-    customers with 72 fields this is 4.3 → ~1 ms (bench/permissions).
+    a timestamp in the time zone the serializer looks up once (`ZonedDateTimeReader`), a foreign
+    key as its `_id`, many-to-many ids from `linked_values`, a field with a `reader()` method
+    through it, and any other field the way DRF reads it. For a page of 50 customers with 72
+    fields this is 4.3 → ~0.8 ms (bench/permissions).
 
     When no reader depends on the request (no field falls back to DRF's reading, which may use the
     context, as a SerializerMethodField does), the readers are kept per class and language, so a
