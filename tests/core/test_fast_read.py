@@ -1,6 +1,8 @@
 """FastReadSerializer (core/viewsets.py): prepared readers give DRF's output, and readers kept
 between requests never carry one request's language or context into another."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone, translation
 from rest_framework import serializers
@@ -97,3 +99,10 @@ def test_one_requests_time_zone_is_not_kept_for_the_next(shop):
     with timezone.override("UTC"):
         utc = StampsSerializer(shop).data["created_at"]
     assert shanghai.endswith("+08:00") and utc.endswith("Z")
+
+
+def test_a_timestamp_that_is_not_an_aware_datetime_is_written_as_drf_writes_it(shop):
+    drf_field = serializers.DateTimeField()
+    for value in (dt.datetime(2026, 11, 24, 9, 30), "2026-11-24T09:30:00+08:00", ""):
+        shop.created_at = value
+        assert StampsSerializer(shop).data["created_at"] == drf_field.to_representation(value)

@@ -233,7 +233,7 @@ class ZonedDateTimeReader:
             value = getattr(instance, attname)
             if value is None:
                 return None
-            if value.tzinfo is None:  # DRF makes a naive value aware (or refuses it)
+            if getattr(value, "tzinfo", None) is None:  # naive, or not a datetime: DRF's own way
                 return field.to_representation(value)
             try:
                 text = value.astimezone(zone).isoformat()
