@@ -63,3 +63,14 @@ def test_what_orjson_refuses_is_rendered_by_drf():
 def test_an_indented_answer_asked_for_in_the_accept_header_is_drfs():
     ours, drfs = both({"a": [1, 2]}, "application/json; indent=2")
     assert ours == drfs == b'{\n  "a": [\n    1,\n    2\n  ]\n}'
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_still_shows_the_json_indented(client, organization):
+    owner = employee(organization, "销售部", role(organization, "代表", view="all"))
+    archived(organization, owner=owner, name="杭州西湖茶叶有限公司")
+    client.force_login(owner)
+    response = client.get("/api/v1/customers/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "&quot;name&quot;: &quot;杭州西湖茶叶有限公司&quot;" in response.content.decode()
