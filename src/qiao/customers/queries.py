@@ -45,7 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from qiao.core.permissions.condition import IdIn, piecewise, scope_pieces
+from qiao.core.permissions.condition import IdIn, IdInList, piecewise, scope_pieces
 
 from . import chinese
 from .models import Contact, Customer, Tag, choices
@@ -191,7 +191,7 @@ def search(queryset, text: str | None, *, org_id: int):
     # user may see, each then tested against the terms (bench/permissions, SQLite).
     candidates = _candidate_ids_as_system(org_id, condition) if connection.vendor == "postgresql" else None
     if candidates is not None:
-        return queryset.filter(pk__in=candidates)
+        return queryset.filter(IdInList("pk", candidates))
     queryset = queryset.alias(search_text=customer_search_text(), words_text=customer_words_text())
     return queryset.filter(condition)
 

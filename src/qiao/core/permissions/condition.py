@@ -55,6 +55,35 @@ class IdIn(Expression):
         return template % (column_sql, subquery_sql), (*column_params, *subquery_params)
 
 
+class IdInList(Expression):
+    """`column IN (ids)` for integer ids known beforehand (a search's candidates); on PostgreSQL
+    `column = ANY(%s::<type>[])` with the ids as one array literal. As one parameter each, a
+    search's 1,800 candidates cost psycopg 3–7 ms per query to quote, and past 50 parameters it
+    parses the statement anew every time; as a Python list, dumping it still took 1.1 ms
+    (bench/permissions, 100,000 customers)."""
+
+    conditional = True
+
+    def __init__(self, column: str, ids):
+        super().__init__(output_field=BooleanField())
+        self.column, self.ids = F(column), list(ids)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        if not self.ids:
+            raise EmptyResultSet
+        column_sql, column_params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            array = "{" + ",".join(str(int(pk)) for pk in self.ids) + "}"
+            return f"{column_sql} = ANY(%s::{self.column.output_field.db_type(connection)}[])", (*column_params, array)
+        return f"{column_sql} IN ({', '.join(['%s'] * len(self.ids))})", (*column_params, *self.ids)
+
+
 class ScopeCondition(Expression):
     conditional = True
 
@@ -167,6 +196,8 @@ def _narrowed_to_listed_ids(node: WhereNode) -> bool:
         return False
     for child in node.children:
         if isinstance(child, In) and isinstance(child.rhs, (list, tuple, set)) and child.lhs.target.primary_key:
+            return True
+        if isinstance(child, Exact) and isinstance(child.lhs, IdInList) and child.rhs is True:
             return True
         if isinstance(child, WhereNode) and _narrowed_to_listed_ids(child):
             return True
