@@ -1,10 +1,7 @@
 """Base classes of the API: every main object's serializer and viewset (DESIGN: generic API
 classes configured by attributes), so each new object type gets the same permission behaviour."""
 
-import json
-
 from django.conf import settings
-from django.db import models
 from django.db.models import Expression, F
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,6 +15,7 @@ from qiao.org.models import Department, User
 
 from . import services as core_services
 from .api import Conflict
+from .permissions.facts import JSONListField
 
 
 class OrgRelatedField(serializers.PrimaryKeyRelatedField):
@@ -72,15 +70,6 @@ def linked_name(field_name: str) -> str:
     return f"_linked_{field_name}"
 
 
-class LinkedValuesField(models.Field):
-    """The column `LinkedValues` reads: a list, from PostgreSQL's array or SQLite's JSON array."""
-
-    def from_db_value(self, value, expression, connection):
-        if value is None:
-            return []
-        return json.loads(value) if isinstance(value, str) else list(value)
-
-
 class LinkedValues(Expression):
     """A record's links through the many-to-many field `field_name`, as one column of the record's
     own query: the linked ids, or the linked rows' `value` column, in the order of that value.
@@ -91,7 +80,7 @@ class LinkedValues(Expression):
     follows the outer query's table alias."""
 
     def __init__(self, model, field_name: str, value: str | None = None):
-        super().__init__(output_field=LinkedValuesField())
+        super().__init__(output_field=JSONListField())
         self.record = F("pk")
         self.model, self.field_name, self.value = model, field_name, value
 

@@ -5,7 +5,7 @@ export shows pool customers exactly to those employees."""
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from qiao.core.permissions import ViewRule
+from qiao.core.permissions import UserFact, ViewRule, user_fact
 
 from .models import CustomerSettings
 
@@ -19,20 +19,45 @@ def customer_settings(org_id: int) -> CustomerSettings:
 def pool_is_open_to(user) -> bool:
     """Whoever may view customers, when no department is chosen; otherwise the employees of the
     chosen departments and of the departments below them. Asked on every list (a view rule), so
-    the chosen departments' paths are read in one query, without the settings row."""
+    the chosen departments' paths are read with the user (`POOL_DEPARTMENTS`, a user fact)."""
     if not user.has_code("customer.view"):
         return False
     cached = getattr(user, "_qiao_pool_open", None)
     if cached is None:
-        paths = list(
-            CustomerSettings.pool_departments.through.objects.filter(customersettings__org_id=user.org_id).values_list(
-                "department__path", flat=True
-            )
-        )
+        paths = user_fact(user, "pool_departments")
         department_path = user.department.path if user.department_id else None
         cached = not paths or (department_path is not None and any(department_path.startswith(p) for p in paths))
         user._qiao_pool_open = cached
     return cached
+
+
+def _pool_departments_select(connection) -> str:
+    """The paths of the departments the organization opened the pool to, as a JSON list: a
+    sub-select of the query that loads the user (core/permissions/facts.py)."""
+    from qiao.org.models import Department
+
+    quote = connection.ops.quote_name
+    chosen = CustomerSettings._meta.get_field("pool_departments")
+    link, settings = chosen.remote_field.through._meta, CustomerSettings._meta
+    settings_column = quote(link.get_field(chosen.m2m_field_name()).column)
+    department_column = quote(link.get_field(chosen.m2m_reverse_field_name()).column)
+    department = Department._meta
+    path = f"d.{quote(department.get_field('path').column)}"
+    aggregate = f"json_agg({path})" if connection.vendor == "postgresql" else f"json_group_array({path})"
+    return (
+        f"SELECT {aggregate} FROM {quote(link.db_table)} l"
+        f" JOIN {quote(settings.db_table)} s ON s.{quote(settings.pk.column)} = l.{settings_column}"
+        f" JOIN {quote(department.db_table)} d ON d.{quote(department.pk.column)} = l.{department_column}"
+        f" WHERE s.{quote(settings.get_field('org').column)} = {{org}}"
+    )
+
+
+def _pool_departments_of(user) -> list[str]:
+    through = CustomerSettings.pool_departments.through
+    return list(through.objects.filter(customersettings__org_id=user.org_id).values_list("department__path", flat=True))
+
+
+POOL_DEPARTMENTS = UserFact(select=_pool_departments_select, load=_pool_departments_of)
 
 
 def _pool_condition(user) -> Q | None:

@@ -3,6 +3,7 @@ data gets its queryset from `visible_to`, and asks `can` / `explain` about one r
 
 from .codes import PermissionCode, all_codes, is_known, register_codes
 from .engine import Explanation, can, explain, visible_to
+from .facts import UserFact, keep_user_facts, register_user_fact, user_fact, with_user_facts
 from .registry import (
     ACTIONS,
     ObjectType,
@@ -25,11 +26,13 @@ __all__ = [
     "ObjectType",
     "PermissionCode",
     "Scope",
+    "UserFact",
     "ViewRule",
     "all_codes",
     "can",
     "explain",
     "is_known",
+    "keep_user_facts",
     "main_object_types",
     "object_type",
     "object_type_of",
@@ -37,7 +40,10 @@ __all__ = [
     "org_records",
     "register_codes",
     "register_object_type",
+    "register_user_fact",
     "register_view_rule",
     "scopes_of",
+    "user_fact",
     "visible_to",
+    "with_user_facts",
 ]

@@ -6,6 +6,7 @@ from enum import IntEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from .facts import UserFact, register_user_fact, user_fact
 from .registry import ACTIONS, object_type
 
 
@@ -76,13 +77,14 @@ class UserScopes:
 
 
 def scopes_of(user) -> UserScopes:
-    """Computed once per user object (one query), then cached on it."""
+    """Computed once per user object (from the roles read with the user, facts.py, or one query),
+    then cached on it."""
     cached = getattr(user, "_qiao_scopes", None)
     if cached is not None:
         return cached
     result = UserScopes()
     if user.is_authenticated and user.is_active and user.org_id is not None:
-        for name, codes, data_scopes in user.roles.values_list("name", "permissions", "data_scopes"):
+        for name, codes, data_scopes in user_fact(user, "roles"):
             result.codes.update(codes)
             for type_code, actions in (data_scopes or {}).items():
                 kind = object_type(type_code)
@@ -103,3 +105,37 @@ def scopes_of(user) -> UserScopes:
 def code_for(action: str) -> str:
     """The function permission an action needs: view → view, edit → change, delete → delete."""
     return {"view": "view", "edit": "change", "delete": "delete"}[action]
+
+
+def _roles_select(connection) -> str:
+    """The user's roles as a JSON list of [name, function permissions, data scopes], oldest role
+    first: a sub-select of the query that loads the user (facts.py)."""
+    from qiao.org.models import User
+
+    quote = connection.ops.quote_name
+    roles = User._meta.get_field("roles")
+    link, role = roles.remote_field.through._meta, roles.related_model._meta
+    user_column = quote(link.get_field(roles.m2m_field_name()).column)
+    role_column = quote(link.get_field(roles.m2m_reverse_field_name()).column)
+    name, codes, data_scopes = (
+        quote(role.get_field(column).column) for column in ("name", "permissions", "data_scopes")
+    )
+    if connection.vendor == "postgresql":
+        row = f"json_build_array(r.{name}, r.{codes}, r.{data_scopes})"
+        aggregate = "json_agg(fact.value)"
+    else:  # SQLite keeps a value's JSON type only within one SELECT, hence json() above it
+        row = f"json_array(r.{name}, json(r.{codes}), json(r.{data_scopes}))"
+        aggregate = "json_group_array(json(fact.value))"
+    rows = (
+        f"SELECT {row} AS value FROM {quote(role.db_table)} r"
+        f" JOIN {quote(link.db_table)} l ON l.{role_column} = r.{quote(role.pk.column)}"
+        f" WHERE l.{user_column} = {{user}} ORDER BY r.{quote(role.pk.column)}"
+    )
+    return f"SELECT {aggregate} FROM ({rows}) fact"
+
+
+def _roles_of(user) -> list:
+    return list(user.roles.order_by("pk").values_list("name", "permissions", "data_scopes"))
+
+
+register_user_fact("roles", UserFact(select=_roles_select, load=_roles_of))
