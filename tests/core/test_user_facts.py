@@ -67,6 +67,7 @@ def test_org3_the_session_backend_loads_the_user_with_the_facts(organization, dj
         assert scopes_of(loaded).scope("customer", "view").code == "owner"
         assert pool_is_open_to(loaded)
         assert loaded.department.name == "华东组"
+        assert loaded.org.time_zone == "Asia/Shanghai"
     rep.is_active = False
     rep.save()
     assert ModelBackend().get_user(rep.pk) is None

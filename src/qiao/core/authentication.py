@@ -28,9 +28,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 class ModelBackend(backends.ModelBackend):
-    """Django's backend (username and password), loading a session's user as the token does."""
+    """Django's backend (username and password), loading a session's user as the token does, and
+    their organization, whose time zone every page is shown in (core/middleware.py)."""
 
     def get_user(self, user_id):
-        users = with_user_facts(get_user_model()._default_manager.select_related("department"))
+        users = with_user_facts(get_user_model()._default_manager.select_related("department", "org"))
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
