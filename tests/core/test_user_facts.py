@@ -4,12 +4,15 @@ answers as the engine's own queries give, and no query of their own on a request
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qiao.core.authentication import ModelBackend
-from qiao.core.permissions import scopes_of, with_user_facts
-from qiao.customers.pool import customer_settings, pool_is_open_to
+from qiao.core.permissions import scopes_of, user_fact, with_user_facts
+from qiao.core.permissions.scopes import ROLES
+from qiao.customers.models import CustomerSettings
+from qiao.customers.pool import POOL_DEPARTMENTS, customer_settings, pool_is_open_to
 from qiao.org.models import Department
 from tests.factories import EmployeeFactory
 from tests.permissions_helpers import customer, employee, role
@@ -37,15 +40,32 @@ def test_org3_cus12_facts_read_with_the_user_answer_as_the_engines_own_queries(
         None: EmployeeFactory(org=organization, department=None),
     }
     users[None].roles.set([second, first])
+    loaded = {}
     for department, user in users.items():
-        with_facts = with_user_facts(get_user_model().objects.select_related("department")).get(pk=user.pk)
+        loaded[department] = with_user_facts(get_user_model().objects.select_related("department")).get(pk=user.pk)
         with django_assert_num_queries(0):
-            scopes, pool = scopes_of(with_facts), pool_is_open_to(with_facts)
+            scopes, pool = scopes_of(loaded[department]), pool_is_open_to(loaded[department])
         plain = get_user_model().objects.get(pk=user.pk)
         assert (scopes, pool) == (scopes_of(plain), pool_is_open_to(plain)), department
         assert pool is pool_open[department], department
-    assert [grant.role for grant in scopes_of(users["华东组"]).grants[("customer", "view")]] == ["甲", "乙"]
-    assert "knowledge.browse" in scopes_of(users[None]).codes
+    # The roles in the order they were made, whatever order they were given in.
+    for department in ("华东组", None):
+        assert [grant.role for grant in scopes_of(loaded[department]).grants[("customer", "view")]] == ["甲", "乙"]
+    assert "knowledge.browse" in scopes_of(loaded[None]).codes
+
+
+def test_org3_facts_of_a_user_without_organization_or_pool_settings(organization, django_assert_num_queries):
+    """A platform operator (no organization) has no roles; an organization that never saved its
+    customer settings has the pool open to everyone with customer.view."""
+    operator = EmployeeFactory(org=None, department=None)
+    rep = employee(organization, "客服部", role(organization, "代表", view="owner"))
+    CustomerSettings.objects.filter(org=organization).delete()
+    users = with_user_facts(get_user_model().objects.select_related("department"))
+    loaded_operator, loaded_rep = users.get(pk=operator.pk), users.get(pk=rep.pk)
+    with django_assert_num_queries(0):
+        assert user_fact(loaded_operator, ROLES) == [] and user_fact(loaded_operator, POOL_DEPARTMENTS) == []
+        assert scopes_of(loaded_rep).scope("customer", "view").code == "owner"
+        assert pool_is_open_to(loaded_rep)
 
 
 def test_org3_a_token_request_reads_the_roles_and_the_pool_with_its_user(organization, django_assert_num_queries):
@@ -58,6 +78,15 @@ def test_org3_a_token_request_reads_the_roles_and_the_pool_with_its_user(organiz
     with django_assert_num_queries(3):
         response = client.get("/api/v1/customers/")
     assert sorted(row["name"] for row in response.json()["results"]) == ["mine", "pooled"]
+
+
+def test_org3_a_page_request_reads_its_user_with_the_facts(client, organization):
+    rep = employee(organization, "华东组", role(organization, "代表", view="owner"))
+    client.force_login(rep)
+    response = client.get(reverse("workbench"))
+    assert response.status_code == 200
+    request_user = vars(response.wsgi_request.user._wrapped)
+    assert ROLES.attribute in request_user and POOL_DEPARTMENTS.attribute in request_user
 
 
 def test_org3_the_session_backend_loads_the_user_with_the_facts(organization, django_assert_num_queries):

@@ -11,7 +11,10 @@ class CoreConfig(AppConfig):
         from . import navigation, record_views, recycle_bin  # noqa: F401 - record_views registers the panels
         from .attachments import remove_attachment
         from .models import Attachment, Comment, TeamMember
+        from .permissions import register_user_fact
+        from .permissions.scopes import ROLES
 
+        register_user_fact(ROLES)  # every request's user is read with their roles
         recycle_bin.register_dependent(Comment)
         recycle_bin.register_dependent(Attachment, remove_attachment)
         recycle_bin.register_dependent(TeamMember)

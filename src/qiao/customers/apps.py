@@ -17,7 +17,7 @@ class CustomersConfig(AppConfig):
         core_demo.register_loader(core_demo.DemoLoader("customers", order=20, load=demo.load))
         permissions.register_object_type(Customer, prepare=services.prepare_customer)
         permissions.register_view_rule(Customer, pool.POOL_RULE)
-        permissions.register_user_fact("pool_departments", pool.POOL_DEPARTMENTS)
+        permissions.register_user_fact(pool.POOL_DEPARTMENTS)
         from qiao.core.imports import register_importer
 
         from .importers import customer_importer

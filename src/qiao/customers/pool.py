@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qiao.core.permissions import UserFact, ViewRule, user_fact
+from qiao.core.sql import json_list, link_of
 
 from .models import CustomerSettings
 
@@ -24,7 +25,7 @@ def pool_is_open_to(user) -> bool:
         return False
     cached = getattr(user, "_qiao_pool_open", None)
     if cached is None:
-        paths = user_fact(user, "pool_departments")
+        paths = user_fact(user, POOL_DEPARTMENTS)
         department_path = user.department.path if user.department_id else None
         cached = not paths or (department_path is not None and any(department_path.startswith(p) for p in paths))
         user._qiao_pool_open = cached
@@ -37,19 +38,17 @@ def _pool_departments_select(connection) -> str:
     from qiao.org.models import Department
 
     quote = connection.ops.quote_name
-    chosen = CustomerSettings._meta.get_field("pool_departments")
-    link, settings = chosen.remote_field.through._meta, CustomerSettings._meta
-    settings_column = quote(link.get_field(chosen.m2m_field_name()).column)
-    department_column = quote(link.get_field(chosen.m2m_reverse_field_name()).column)
-    department = Department._meta
-    path = f"d.{quote(department.get_field('path').column)}"
-    aggregate = f"json_agg({path})" if connection.vendor == "postgresql" else f"json_group_array({path})"
-    return (
-        f"SELECT {aggregate} FROM {quote(link.db_table)} l"
-        f" JOIN {quote(settings.db_table)} s ON s.{quote(settings.pk.column)} = l.{settings_column}"
-        f" JOIN {quote(department.db_table)} d ON d.{quote(department.pk.column)} = l.{department_column}"
-        f" WHERE s.{quote(settings.get_field('org').column)} = {{org}}"
+    link = link_of(CustomerSettings, "pool_departments", connection)
+    settings, department = CustomerSettings._meta, Department._meta
+    path = f"department.{quote(department.get_field('path').column)}"
+    rows = (
+        f"FROM {link.table} qiao_link"
+        f" JOIN {quote(settings.db_table)} settings ON settings.{quote(settings.pk.column)} = qiao_link.{link.source}"
+        f" JOIN {quote(department.db_table)} department"
+        f" ON department.{quote(department.pk.column)} = qiao_link.{link.target}"
+        f" WHERE settings.{quote(settings.get_field('org').column)} = {{org}}"
     )
+    return json_list(connection, path, rows, path)
 
 
 def _pool_departments_of(user) -> list[str]:
@@ -57,7 +56,7 @@ def _pool_departments_of(user) -> list[str]:
     return list(through.objects.filter(customersettings__org_id=user.org_id).values_list("department__path", flat=True))
 
 
-POOL_DEPARTMENTS = UserFact(select=_pool_departments_select, load=_pool_departments_of)
+POOL_DEPARTMENTS = UserFact("pool_departments", select=_pool_departments_select, load=_pool_departments_of)
 
 
 def _pool_condition(user) -> Q | None:

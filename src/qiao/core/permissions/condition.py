@@ -66,7 +66,7 @@ class IdInList(Expression):
 
     def __init__(self, column: str, ids):
         super().__init__(output_field=BooleanField())
-        self.column, self.ids = F(column), list(ids)
+        self.column, self.ids = F(column), [int(pk) for pk in ids]  # integer ids: written into one array literal
 
     def get_source_expressions(self):
         return [self.column]
@@ -79,7 +79,7 @@ class IdInList(Expression):
             raise EmptyResultSet
         column_sql, column_params = compiler.compile(self.column)
         if connection.vendor == "postgresql":
-            array = "{" + ",".join(str(int(pk)) for pk in self.ids) + "}"
+            array = "{" + ",".join(map(str, self.ids)) + "}"
             return f"{column_sql} = ANY(%s::{self.column.output_field.db_type(connection)}[])", (*column_params, array)
         return f"{column_sql} IN ({', '.join(['%s'] * len(self.ids))})", (*column_params, *self.ids)
 
@@ -197,7 +197,8 @@ def _narrowed_to_listed_ids(node: WhereNode) -> bool:
     for child in node.children:
         if isinstance(child, In) and isinstance(child.rhs, (list, tuple, set)) and child.lhs.target.primary_key:
             return True
-        if isinstance(child, Exact) and isinstance(child.lhs, IdInList) and child.rhs is True:
+        listed = isinstance(child, Exact) and isinstance(child.lhs, IdInList) and child.rhs is True
+        if listed and child.lhs.column.target.primary_key:
             return True
         if isinstance(child, WhereNode) and _narrowed_to_listed_ids(child):
             return True

@@ -6,7 +6,8 @@ from enum import IntEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from .facts import UserFact, register_user_fact, user_fact
+from ..sql import json_list, link_of
+from .facts import UserFact, user_fact
 from .registry import ACTIONS, object_type
 
 
@@ -84,7 +85,7 @@ def scopes_of(user) -> UserScopes:
         return cached
     result = UserScopes()
     if user.is_authenticated and user.is_active and user.org_id is not None:
-        for name, codes, data_scopes in user_fact(user, "roles"):
+        for name, codes, data_scopes in user_fact(user, ROLES):
             result.codes.update(codes)
             for type_code, actions in (data_scopes or {}).items():
                 kind = object_type(type_code)
@@ -110,32 +111,27 @@ def code_for(action: str) -> str:
 def _roles_select(connection) -> str:
     """The user's roles as a JSON list of [name, function permissions, data scopes], oldest role
     first: a sub-select of the query that loads the user (facts.py)."""
-    from qiao.org.models import User
+    from qiao.org.models import Role, User
 
     quote = connection.ops.quote_name
-    roles = User._meta.get_field("roles")
-    link, role = roles.remote_field.through._meta, roles.related_model._meta
-    user_column = quote(link.get_field(roles.m2m_field_name()).column)
-    role_column = quote(link.get_field(roles.m2m_reverse_field_name()).column)
+    link = link_of(User, "roles", connection)
+    role_id = f"role.{quote(Role._meta.pk.column)}"
     name, codes, data_scopes = (
-        quote(role.get_field(column).column) for column in ("name", "permissions", "data_scopes")
+        f"role.{quote(Role._meta.get_field(column).column)}" for column in ("name", "permissions", "data_scopes")
     )
     if connection.vendor == "postgresql":
-        row = f"json_build_array(r.{name}, r.{codes}, r.{data_scopes})"
-        aggregate = "json_agg(fact.value)"
-    else:  # SQLite keeps a value's JSON type only within one SELECT, hence json() above it
-        row = f"json_array(r.{name}, json(r.{codes}), json(r.{data_scopes}))"
-        aggregate = "json_group_array(json(fact.value))"
+        row = f"json_build_array({name}, {codes}, {data_scopes})"
+    else:  # SQLite stores JSON as text: json() reads it as JSON, not as a string
+        row = f"json_array({name}, json({codes}), json({data_scopes}))"
     rows = (
-        f"SELECT {row} AS value FROM {quote(role.db_table)} r"
-        f" JOIN {quote(link.db_table)} l ON l.{role_column} = r.{quote(role.pk.column)}"
-        f" WHERE l.{user_column} = {{user}} ORDER BY r.{quote(role.pk.column)}"
+        f"FROM {quote(Role._meta.db_table)} role JOIN {link.table} qiao_link ON qiao_link.{link.target} = {role_id}"
+        f" WHERE qiao_link.{link.source} = {{user}}"
     )
-    return f"SELECT {aggregate} FROM ({rows}) fact"
+    return json_list(connection, row, rows, role_id, value_is_json=True)
 
 
 def _roles_of(user) -> list:
     return list(user.roles.order_by("pk").values_list("name", "permissions", "data_scopes"))
 
 
-register_user_fact("roles", UserFact(select=_roles_select, load=_roles_of))
+ROLES = UserFact("roles", select=_roles_select, load=_roles_of)
