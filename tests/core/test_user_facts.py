@@ -2,6 +2,8 @@
 departments, CUS-12), read in the query that loads the user (core/permissions/facts.py): the same
 answers as the engine's own queries give, and no query of their own on a request."""
 
+import zoneinfo
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -100,3 +102,16 @@ def test_org3_the_session_backend_loads_the_user_with_the_facts(organization, dj
     rep.is_active = False
     rep.save()
     assert ModelBackend().get_user(rep.pk) is None
+
+
+def test_a_token_request_shows_times_in_its_organizations_time_zone(organization):
+    """DRF reads the token after the time zone middleware ran for an anonymous request; the
+    token's authentication then activates the organization's zone."""
+    organization.time_zone = "America/New_York"
+    organization.save()
+    rep = employee(organization, "华东组", role(organization, "代表", view="owner"))
+    mine = customer(organization, name="mine", owner=rep)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=rep).key}")
+    created = client.get("/api/v1/customers/").json()["results"][0]["created_at"]
+    expected = mine.created_at.astimezone(zoneinfo.ZoneInfo("America/New_York")).isoformat()
+    assert created == expected and created.endswith(("-05:00", "-04:00"))

@@ -9,14 +9,16 @@ from django.contrib.auth import backends, get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from .middleware import activate_time_zone_of
 from .permissions.facts import keep_user_facts, with_user_facts
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's `Authorization: Token <key>`."""
+    """DRF's `Authorization: Token <key>`. DRF reads the token after the middleware, which could not
+    know the user: the answer's times are shown in the user's organization's time zone from here."""
 
     def authenticate_credentials(self, key):
-        tokens = with_user_facts(self.get_model().objects.select_related("user__department"), "user__")
+        tokens = with_user_facts(self.get_model().objects.select_related("user__department", "user__org"), "user__")
         try:
             token = tokens.get(key=key)
         except self.get_model().DoesNotExist:
@@ -24,6 +26,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         keep_user_facts(token, token.user)
+        activate_time_zone_of(token.user)
         return token.user, token
 
 
