@@ -3,7 +3,7 @@ data gets its queryset from `visible_to`, and asks `can` / `explain` about one r
 
 from .codes import PermissionCode, all_codes, is_known, register_codes
 from .engine import Explanation, can, explain, visible_to
-from .facts import UserFact, keep_user_facts, register_user_fact, user_fact, with_user_facts
+from .facts import UserFact, register_user_fact, user_fact, with_user_facts
 from .registry import (
     ACTIONS,
     ObjectType,
@@ -32,7 +32,6 @@ __all__ = [
     "can",
     "explain",
     "is_known",
-    "keep_user_facts",
     "main_object_types",
     "object_type",
     "object_type_of",
