@@ -161,6 +161,76 @@ class TestCountingRelationByRelation:
         assert set(queryset) == set(Customer.objects.values_list("name", flat=True))
 
 
+class TestPagingRelationByRelation:
+    """A list that counted few records is paged among the first rows of each relation
+    (`ScopedQuerySet.__getitem__`, `piecewise_first_ids`) instead of walking the organization's
+    newest-first index: the same rows in the same order, and never a record out of scope."""
+
+    @pytest.fixture
+    def user(self, org):
+        me = employee(org, "销售部")
+        stranger = employee(org, "客服部")
+        customer(org, name="甲 own", owner=me)
+        customer(org, name="乙 related", owner=stranger, related_users=[me])
+        customer(org, name="丙 department", owner=stranger, owner_department="销售部")
+        customer(org, name="丁 related department", owner=stranger, related_departments=["华东组"])
+        customer(org, name="戊 below", owner=stranger, owner_department="华东组")
+        customer(org, name="己 own again", owner=me, related_users=[me])
+        # The newest record is out of scope: a page must skip it.
+        customer(org, name="庚 unrelated", owner=stranger)
+        me.roles.set([role(org, "相关部门", view="related_department")])
+        return me
+
+    @staticmethod
+    def counted(queryset):
+        queryset.count()
+        return queryset
+
+    @pytest.mark.parametrize("ordering", [(), ("-created_at",), ("name", "pk"), ("-owner_department__name", "-pk")])
+    @pytest.mark.parametrize("page", [slice(0, 2), slice(2, 4), slice(4, 50), slice(0, 50)])
+    def test_the_same_rows_in_the_same_order(self, org, user, ordering, page, django_assert_num_queries):
+        listed = Customer.objects.visible_to(user)
+        listed = listed.order_by(*ordering) if ordering else listed
+        expected = [row.name for row in listed.all()[page]]
+        counted = self.counted(listed.all())
+        with django_assert_num_queries(1) as captured:
+            assert [row.name for row in counted[page]] == expected
+        assert "UNION ALL" in captured.captured_queries[0]["sql"]
+        assert "庚 unrelated" not in expected
+
+    def test_a_record_out_of_scope_stays_out(self, org, user):
+        names = [row.name for row in self.counted(Customer.objects.visible_to(user))[0:50]]
+        assert sorted(names) == sorted(row.name for row in Customer.objects.visible_to(user).all())
+        assert "庚 unrelated" not in names and len(names) == 6
+
+    def test_a_list_that_counted_more_walks_as_before(self, org, user, monkeypatch, django_assert_num_queries):
+        from qiao.core.models import base
+
+        monkeypatch.setattr(base, "FEW_ENOUGH_TO_PAGE_BY_PIECES", 5)
+        counted = self.counted(Customer.objects.visible_to(user))
+        with django_assert_num_queries(1) as captured:
+            assert len(counted[0:50]) == 6
+        assert "UNION ALL" not in captured.captured_queries[0]["sql"]
+
+    def test_a_copy_does_not_inherit_the_count(self, org, user, django_assert_num_queries):
+        copy = self.counted(Customer.objects.visible_to(user)).filter(name__contains="own")
+        with django_assert_num_queries(1) as captured:
+            assert [row.name for row in copy[0:50]] == ["己 own again", "甲 own"]
+        assert "UNION ALL" not in captured.captured_queries[0]["sql"]
+
+    def test_the_api_list_pages_by_pieces(self, org, user):
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.conftest import api_client_for
+
+        with CaptureQueriesContext(connection) as captured:
+            body = api_client_for(user).get("/api/v1/customers/?page_size=4").json()
+        assert body["count"] == 6
+        newest_four = ["己 own again", "戊 below", "丁 related department", "丙 department"]
+        assert [row["name"] for row in body["results"]] == newest_four
+        assert any("UNION ALL" in query["sql"] for query in captured.captured_queries)
+
+
 class TestPerm4EditAndDelete:
     def test_perm4_edit_needs_view_and_edit_scope(self, org):
         user = employee(org, "销售部")

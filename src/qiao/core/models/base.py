@@ -7,12 +7,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..permissions import engine
-from ..permissions.condition import piecewise_count
+from ..permissions.condition import piecewise_count, piecewise_first_ids
 
 LIVE = models.Q(deleted_at__isnull=True)
 
+# A list that counted at most this many records is paged relation by relation: the first rows of
+# each piece of the scope, then the page among them (permissions/condition.py). Above it the
+# records are dense enough that walking the newest-first index meets a page soon (bench/permissions).
+FEW_ENOUGH_TO_PAGE_BY_PIECES = 2000
+
 
 class ScopedQuerySet(models.QuerySet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What count() found piece by piece, for the page that paginators slice from this same
+        # queryset next. A copy (filtered, ordered …) starts without it: its count may differ.
+        self._piecewise_count = None
+
     def visible_to(self, user, action: str = "view", *, include_deleted: bool = False):
         return engine.visible_to(self, user, action, include_deleted=include_deleted)
 
@@ -22,8 +33,20 @@ class ScopedQuerySet(models.QuerySet):
         if self._result_cache is None:
             count = piecewise_count(self.query, using=self.db)
             if count is not None:
+                self._piecewise_count = count
                 return count
         return super().count()
+
+    def __getitem__(self, key):
+        """A page of a list that counted few records is read among the first rows of each
+        relation (permissions/condition.py `piecewise_first_ids`): the same rows in the same
+        order, without walking the organization's records to find them."""
+        few = self._piecewise_count is not None and self._piecewise_count <= FEW_ENOUGH_TO_PAGE_BY_PIECES
+        if few and self._result_cache is None and isinstance(key, slice) and (key.stop or 0) > 0 and not key.step:
+            first_ids = piecewise_first_ids(self.query, key.stop, using=self.db)
+            if first_ids is not None:
+                return self.filter(pk__in=first_ids)[key]
+        return super().__getitem__(key)
 
 
 class LiveManager(models.Manager.from_queryset(ScopedQuerySet)):
