@@ -76,7 +76,7 @@ benchkit.setup_django(benchkit.database_url(ARGUMENTS))
 # The project, once Django is set up.
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from permissions_data import FLOOR_SCOPE, SCOPES, Organization, load_data  # noqa: E402
+from permissions_data import FLOOR_SCOPE, NEW_TEAM, NEW_TEAM_SCOPE, SCOPES, Organization, load_data  # noqa: E402
 from permissions_results import ScopeResult, SearchResult, SizeResult, format_load, report  # noqa: E402
 from permissions_sql import (  # noqa: E402
     IS_POSTGRES,
@@ -130,9 +130,14 @@ def fetch_page(client: APIClient):
     return response
 
 
-def measure_scope(organization: Organization, scope: str) -> ScopeResult:
-    user = organization.measured_users[scope]
-    client = api_client(organization.tokens[scope])
+# Measured user → their scope: one user per scope, and the new team's lead.
+MEASURED = {**{scope: scope for scope in SCOPES}, NEW_TEAM: NEW_TEAM_SCOPE}
+
+
+def measure_scope(organization: Organization, measured: str) -> ScopeResult:
+    scope = MEASURED[measured]
+    user = organization.measured_users[measured]
+    client = api_client(organization.tokens[measured])
     subtree_prefix = organization.measured_department.path
     queries = hand_written_queries(scope, user, subtree_prefix)
     engine_user = User.objects.get(pk=user.pk)
@@ -144,7 +149,7 @@ def measure_scope(organization: Organization, scope: str) -> ScopeResult:
     api_ids = [row["id"] for row in body["results"]]
     if body["count"] != total or api_ids != [row[0] for row in page]:
         raise AssertionError(
-            f"{scope}: API ({body['count']}, {api_ids[:5]}…) ≠ SQL ({total}, {[r[0] for r in page][:5]}…)"
+            f"{measured}: API ({body['count']}, {api_ids[:5]}…) ≠ SQL ({total}, {[r[0] for r in page][:5]}…)"
         )
     for api_row, sql_row in zip(body["results"], page, strict=True):
         *_, related_user_ids, related_department_ids, _tag_names = sql_row
@@ -152,7 +157,7 @@ def measure_scope(organization: Organization, scope: str) -> ScopeResult:
             as_id_set(related_user_ids),
             as_id_set(related_department_ids),
         ):
-            raise AssertionError(f"{scope}: related ids of customer {api_row['id']} differ between API and SQL")
+            raise AssertionError(f"{measured}: related ids of customer {api_row['id']} differ between API and SQL")
 
     connection.ensure_connection()
     with CaptureQueriesContext(connection) as captured:
@@ -166,7 +171,7 @@ def measure_scope(organization: Organization, scope: str) -> ScopeResult:
         list(engine_queryset[:PAGE_SIZE])
 
     load_before = wait_for_quiet_machine()
-    result = ScopeResult(scope, total, queries_per_request)
+    result = ScopeResult(measured, total, queries_per_request)
     count_query, page_query = queries
     for _ in range(ARGUMENTS.repeat):
         # Interleaved, so that whatever else the machine does touches all the series alike.
@@ -307,16 +312,16 @@ def run_size(rows: int) -> SizeResult:
         flush=True,
     )
     results = []
-    for scope in SCOPES:
-        result = measure_scope(organization, scope)
+    for measured in MEASURED:
+        result = measure_scope(organization, measured)
         print(
-            f"   {scope:<19} {result.visible_rows:>9,} rows  API p95 {p95(result.api_ms):7.1f} ms  "
+            f"   {measured:<27} {result.visible_rows:>9,} rows  API p95 {p95(result.api_ms):7.1f} ms  "
             f"SQL p95 {p95(result.sql_ms):7.1f} ms  background load {format_load(result.background_load)}",
             flush=True,
         )
         results.append(result)
     floor_ms = measure_floor(organization)
-    print(f"   floor (scope none)        0 rows  API p95 {p95(floor_ms):7.1f} ms", flush=True)
+    print(f"   {'floor (scope none)':<27}         0 rows  API p95 {p95(floor_ms):7.1f} ms", flush=True)
     searches = []
     for scope in SEARCH_SCOPES:
         for search in measure_search(organization, scope):

@@ -70,6 +70,12 @@ HEAVY_OWNER_SHARE = 0.015  # key-account managers owning ten times the usual
 HISTORY_YEARS = 5
 SCOPES = ("owner", "related_employee", "owner_department", "related_department", "all")  # one measured user each
 FLOOR_SCOPE = "none"  # one more user, who sees no customer: the API's cost without any data
+# One more measured user: the lead of a team set up last week (scope owner_department), whose few
+# customers are scattered among the organization's; fewer than a page, so a list that walked the
+# newest-first index to find them would read every row.
+NEW_TEAM = "owner_department, new team"
+NEW_TEAM_SCOPE = "owner_department"
+NEW_TEAM_CUSTOMERS = 12
 
 # The cities, name words, industries, streets and people's names are benchkit's, shared with
 # bench/imports.py and bench/opportunities.py.
@@ -245,7 +251,6 @@ def create_measured_users(organization, department: Department, owner_weight_of:
     """Five employees of `department`, each with one role holding one scope for customers. They
     are its most typical owners (closest to the organization's median share), so that no scope is
     measured on a key-account manager with ten times the usual records, or on someone with none."""
-    codes = [f"customer.{action}" for action in ("view", "add", "change", "delete")]
     measured_users, tokens = {}, {}
     median_weight = statistics.median(owner_weight_of.values())
     staff = sorted(
@@ -253,17 +258,40 @@ def create_measured_users(organization, department: Department, owner_weight_of:
         key=lambda pk: (abs(owner_weight_of[pk] - median_weight), pk),
     )
     for scope, user_id in zip((*SCOPES, FLOOR_SCOPE), staff, strict=False):
-        role = Role.objects.create(
-            org=organization,
-            name=f"基准-{scope}",
-            permissions=codes,
-            data_scopes={"customer": {"view": scope, "edit": scope, "delete": scope}},
-        )
         user = User.objects.get(pk=user_id)
-        user.roles.set([role])
         measured_users[scope] = user
-        tokens[scope] = Token.objects.create(user=user).key
+        tokens[scope] = give_measured_role(organization.pk, user, scope, name=f"基准-{scope}")
     return measured_users, tokens
+
+
+def give_measured_role(org_id: int, user: User, scope: str, *, name: str) -> str:
+    """`user`'s only role: `scope` for customers, with every customer function permission; returns
+    the user's API token."""
+    role = Role.objects.create(
+        org_id=org_id,
+        name=name,
+        permissions=[f"customer.{action}" for action in ("view", "add", "change", "delete")],
+        data_scopes={"customer": {"view": scope, "edit": scope, "delete": scope}},
+    )
+    user.roles.set([role])
+    return Token.objects.create(user=user).key
+
+
+def add_new_team(organization: Organization) -> None:
+    """NEW_TEAM: a department under the head office with its lead, who holds the owner_department
+    scope, and NEW_TEAM_CUSTOMERS customers, added through the ORM after the load as the
+    application adds them (outside the measured department's subtree, which stays as it was)."""
+    head_office = Department.objects.get(org_id=organization.org_id, depth=1)
+    team = Department.objects.add_child(head_office, {"org_id": organization.org_id, "name": "新组建团队"})
+    lead = User.objects.create(
+        org_id=organization.org_id, department=team, username="bench_new_team_lead", full_name="新团队主管"
+    )
+    for number in range(1, NEW_TEAM_CUSTOMERS + 1):
+        Customer.objects.create(
+            org_id=organization.org_id, name=f"新团队客户{number:02d}有限公司", owner=lead, owner_department=team
+        )
+    organization.measured_users[NEW_TEAM] = lead
+    organization.tokens[NEW_TEAM] = give_measured_role(organization.org_id, lead, NEW_TEAM_SCOPE, name="基准-新团队")
 
 
 def cumulative(weights: list[float]) -> list[float]:
@@ -473,4 +501,6 @@ def load_data(rng: random.Random, rows: int) -> tuple[Organization, LoadTimes]:
         times.relations = time.perf_counter() - started
     reset_sequences([Customer, *m2m_through_models(Customer, ("related_users", "related_departments"))])
     times.analyze = analyze([*tables, "org_department", "org_user"])
+    with transaction.atomic():
+        add_new_team(organization)
     return organization, times
