@@ -230,6 +230,17 @@ class TestPagingRelationByRelation:
         assert [row["name"] for row in body["results"]] == newest_four
         assert any("UNION ALL" in query["sql"] for query in captured.captured_queries)
 
+    def test_the_list_page_pages_by_pieces(self, org, user, client):
+        """django-tables2 counts and slices the same queryset too (the customer list page)."""
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import reverse
+
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("customers:list")).content.decode()
+        assert "己 own again" in page and "甲 own" in page and "庚 unrelated" not in page
+        assert any("UNION ALL" in query["sql"] for query in captured.captured_queries)
+
 
 class TestPerm4EditAndDelete:
     def test_perm4_edit_needs_view_and_edit_scope(self, org):
