@@ -70,9 +70,9 @@ HEAVY_OWNER_SHARE = 0.015  # key-account managers owning ten times the usual
 HISTORY_YEARS = 5
 SCOPES = ("owner", "related_employee", "owner_department", "related_department", "all")  # one measured user each
 FLOOR_SCOPE = "none"  # one more user, who sees no customer: the API's cost without any data
-# One more measured user: the lead of a team set up last week (scope owner_department), whose few
-# customers are scattered among the organization's; fewer than a page, so a list that walked the
-# newest-first index to find them would read every row.
+# One more measured user: the lead of a team set up last week (scope owner_department), with
+# fewer customers than a page. They are the newest customers, yet a list that walked the
+# newest-first index would read every row looking for more.
 NEW_TEAM = "owner_department, new team"
 NEW_TEAM_SCOPE = "owner_department"
 NEW_TEAM_CUSTOMERS = 12
@@ -279,8 +279,9 @@ def give_measured_role(org_id: int, user: User, scope: str, *, name: str) -> str
 
 def add_new_team(organization: Organization) -> None:
     """NEW_TEAM: a department under the head office with its lead, who holds the owner_department
-    scope, and NEW_TEAM_CUSTOMERS customers, added through the ORM after the load as the
-    application adds them (outside the measured department's subtree, which stays as it was)."""
+    scope, and NEW_TEAM_CUSTOMERS customers, added after the load with `Customer.objects.create`
+    (not the customer service, so without the search keys, which the list does not read), outside
+    the measured department's subtree, which stays as it was."""
     head_office = Department.objects.get(org_id=organization.org_id, depth=1)
     team = Department.objects.add_child(head_office, {"org_id": organization.org_id, "name": "新组建团队"})
     lead = User.objects.create(

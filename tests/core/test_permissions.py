@@ -170,12 +170,19 @@ class TestPagingRelationByRelation:
     def user(self, org):
         me = employee(org, "销售部")
         stranger = employee(org, "客服部")
-        customer(org, name="甲 own", owner=me)
+        # More rows per relation than the smaller pages hold, so that a piece's LIMIT drops rows,
+        # created out of name order, so that the order of creation is not the order by name.
+        for number in (4, 1, 6, 2, 5, 3, 8, 7):
+            customer(org, name=f"甲{number} own", owner=me)
         customer(org, name="乙 related", owner=stranger, related_users=[me])
         customer(org, name="丙 department", owner=stranger, owner_department="销售部")
         customer(org, name="丁 related department", owner=stranger, related_departments=["华东组"])
         customer(org, name="戊 below", owner=stranger, owner_department="华东组")
-        customer(org, name="己 own again", owner=me, related_users=[me])
+        customer(org, name="己 own and related", owner=me, related_users=[me])
+        for number in range(1, 3):
+            customer(org, name=f"辛{number} related", owner=stranger, related_users=[me])
+        # Owned, without a department: NULL where the list orders by department.
+        Customer.objects.filter(name__in=["甲2 own", "甲3 own"]).update(owner_department=None)
         # The newest record is out of scope: a page must skip it.
         customer(org, name="庚 unrelated", owner=stranger)
         me.roles.set([role(org, "相关部门", view="related_department")])
@@ -186,36 +193,63 @@ class TestPagingRelationByRelation:
         queryset.count()
         return queryset
 
-    @pytest.mark.parametrize("ordering", [(), ("-created_at",), ("name", "pk"), ("-owner_department__name", "-pk")])
-    @pytest.mark.parametrize("page", [slice(0, 2), slice(2, 4), slice(4, 50), slice(0, 50)])
+    ORDERINGS = [(), ("-created_at",), ("name", "pk"), ("owner_department__name", "-pk"), ("-owner_department", "name")]
+
+    @pytest.mark.parametrize("ordering", ORDERINGS)
+    @pytest.mark.parametrize("page", [slice(0, 2), slice(2, 5), slice(5, 50), slice(0, 50)])
     def test_the_same_rows_in_the_same_order(self, org, user, ordering, page, django_assert_num_queries):
         listed = Customer.objects.visible_to(user)
         listed = listed.order_by(*ordering) if ordering else listed
-        expected = [row.name for row in listed.all()[page]]
+        expected = [row.name for row in listed.all()[page]]  # .all(): a copy, not counted, walks
         counted = self.counted(listed.all())
         with django_assert_num_queries(1) as captured:
             assert [row.name for row in counted[page]] == expected
         assert "UNION ALL" in captured.captured_queries[0]["sql"]
-        assert "庚 unrelated" not in expected
 
     def test_a_record_out_of_scope_stays_out(self, org, user):
         names = [row.name for row in self.counted(Customer.objects.visible_to(user))[0:50]]
         assert sorted(names) == sorted(row.name for row in Customer.objects.visible_to(user).all())
-        assert "庚 unrelated" not in names and len(names) == 6
+        assert "庚 unrelated" not in names and len(names) == 15
+
+    def test_values_are_paged_by_pieces_too(self, org, user, django_assert_num_queries):
+        listed = Customer.objects.visible_to(user).order_by("name", "pk").values_list("name", flat=True)
+        expected = list(listed.all()[1:4])
+        counted = self.counted(listed.all())
+        with django_assert_num_queries(1) as captured:
+            assert list(counted[1:4]) == expected
+        assert "UNION ALL" in captured.captured_queries[0]["sql"]
+
+    def test_an_ordering_by_expression_walks(self, org, user, django_assert_num_queries):
+        from django.db.models.functions import Lower
+
+        counted = self.counted(Customer.objects.visible_to(user).order_by(Lower("name").desc(), "pk"))
+        with django_assert_num_queries(1) as captured:
+            assert [row.name for row in counted[0:2]] == ["辛2 related", "辛1 related"]
+        assert "UNION ALL" not in captured.captured_queries[0]["sql"]
+
+    def test_a_window_is_computed_over_the_whole_list(self, org, user):
+        """A window over a piece would see that piece's rows only: a list with one is counted and
+        paged as one query (`scope_pieces`)."""
+        from django.db.models import Count, Window
+
+        listed = Customer.objects.visible_to(user).annotate(listed=Window(Count("pk"))).order_by("name", "pk")
+        counted = self.counted(listed.all())
+        assert counted.count() == 15
+        assert {row.listed for row in counted[0:3]} == {15}
 
     def test_a_list_that_counted_more_walks_as_before(self, org, user, monkeypatch, django_assert_num_queries):
         from qiao.core.models import base
 
-        monkeypatch.setattr(base, "FEW_ENOUGH_TO_PAGE_BY_PIECES", 5)
+        monkeypatch.setattr(base, "FEW_ENOUGH_TO_PAGE_BY_PIECES", 14)
         counted = self.counted(Customer.objects.visible_to(user))
         with django_assert_num_queries(1) as captured:
-            assert len(counted[0:50]) == 6
+            assert len(counted[0:50]) == 15
         assert "UNION ALL" not in captured.captured_queries[0]["sql"]
 
     def test_a_copy_does_not_inherit_the_count(self, org, user, django_assert_num_queries):
-        copy = self.counted(Customer.objects.visible_to(user)).filter(name__contains="own")
+        copy = self.counted(Customer.objects.visible_to(user)).filter(name__contains="丙")
         with django_assert_num_queries(1) as captured:
-            assert [row.name for row in copy[0:50]] == ["己 own again", "甲 own"]
+            assert [row.name for row in copy[0:50]] == ["丙 department"]
         assert "UNION ALL" not in captured.captured_queries[0]["sql"]
 
     def test_the_api_list_pages_by_pieces(self, org, user):
@@ -223,11 +257,12 @@ class TestPagingRelationByRelation:
 
         from tests.conftest import api_client_for
 
+        newest_four = [row.name for row in Customer.objects.visible_to(user)[0:4]]  # not counted: walks
         with CaptureQueriesContext(connection) as captured:
             body = api_client_for(user).get("/api/v1/customers/?page_size=4").json()
-        assert body["count"] == 6
-        newest_four = ["己 own again", "戊 below", "丁 related department", "丙 department"]
+        assert body["count"] == 15
         assert [row["name"] for row in body["results"]] == newest_four
+        assert "辛2 related" in newest_four and "庚 unrelated" not in newest_four
         assert any("UNION ALL" in query["sql"] for query in captured.captured_queries)
 
     def test_the_list_page_pages_by_pieces(self, org, user, client):
@@ -238,7 +273,7 @@ class TestPagingRelationByRelation:
         client.force_login(user)
         with CaptureQueriesContext(connection) as captured:
             page = client.get(reverse("customers:list")).content.decode()
-        assert "己 own again" in page and "甲 own" in page and "庚 unrelated" not in page
+        assert "己 own and related" in page and "甲1 own" in page and "庚 unrelated" not in page
         assert any("UNION ALL" in query["sql"] for query in captured.captured_queries)
 
 

@@ -162,6 +162,13 @@ def test_visible_to_can_explain_and_the_reference_agree(world):
                 listed = set(visible.values_list("pk", flat=True))
                 # The count goes relation by relation (condition.py); it must still be exact.
                 assert visible.count() == len(listed), (action, user)
+                # A page after the count is read among each relation's first rows (core/models/base.py):
+                # the same page as the walk of a copy that did not count.
+                for ordering in (("-created_at", "-pk"), ("owner_department", "-name", "pk")):
+                    ordered = visible.order_by(*ordering)
+                    walked = [row.pk for row in ordered.all()[1:4]]
+                    ordered.count()
+                    assert [row.pk for row in ordered[1:4]] == walked, (action, user, ordering)
                 for record, record_row in zip(records, record_rows, strict=True):
                     expected = reference_allows(action, user, roles, record, parents)
                     assert (record_row.pk in listed) is expected, (action, user, record)

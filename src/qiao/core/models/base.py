@@ -18,11 +18,9 @@ FEW_ENOUGH_TO_PAGE_BY_PIECES = 2000
 
 
 class ScopedQuerySet(models.QuerySet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # What count() found piece by piece, for the page that paginators slice from this same
-        # queryset next. A copy (filtered, ordered …) starts without it: its count may differ.
-        self._piecewise_count = None
+    # What count() found piece by piece, for the page that paginators slice from this same queryset
+    # next. A copy (filtered, ordered …) is a new object without it: its count may differ.
+    _piecewise_count = None
 
     def visible_to(self, user, action: str = "view", *, include_deleted: bool = False):
         return engine.visible_to(self, user, action, include_deleted=include_deleted)
@@ -40,9 +38,11 @@ class ScopedQuerySet(models.QuerySet):
     def __getitem__(self, key):
         """A page of a list that counted few records is read among the first rows of each
         relation (permissions/condition.py `piecewise_first_ids`): the same rows in the same
-        order, without walking the organization's records to find them."""
-        few = self._piecewise_count is not None and self._piecewise_count <= FEW_ENOUGH_TO_PAGE_BY_PIECES
-        if few and self._result_cache is None and isinstance(key, slice) and (key.stop or 0) > 0 and not key.step:
+        order, without walking the organization's records to find them. (Where the order ties
+        rows, either path gives one of the pages the order allows.)"""
+        counted_few = self._piecewise_count is not None and self._piecewise_count <= FEW_ENOUGH_TO_PAGE_BY_PIECES
+        a_page = isinstance(key, slice) and key.stop is not None and key.stop > 0 and not key.step
+        if counted_few and a_page and self._result_cache is None:
             first_ids = piecewise_first_ids(self.query, key.stop, using=self.db)
             if first_ids is not None:
                 return self.filter(pk__in=first_ids)[key]

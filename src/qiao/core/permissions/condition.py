@@ -158,9 +158,11 @@ def piecewise_first_ids(query, stop: int, using) -> RawSQL | None:
 
     Why: for a page PostgreSQL walks the newest-first index and tests each row against the OR of
     the branches, and it guesses that an `EXISTS` branch matches half of the rows. When the user
-    sees few records, the walk reads most of the organization before it has a page (an
-    owner_department user with 50 customers: 23.7 ms at 100,000 customers, 4.7 ms by pieces). Alone,
-    each piece is planned with its own estimates and read from its own index."""
+    sees few records, the walk reads most of the organization before it has a page (the page of a
+    new team's lead with 12 customers: 253 ms at 1,000,000 customers, 3.8 ms by pieces;
+    bench/permissions). Alone, each piece is planned with its own estimates and read from its own
+    index. Orderings by name (fields, lookups through relations, annotations) are read by pieces;
+    expressions and a random order are not."""
     ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
     if not ordering or query.extra_order_by or not all(isinstance(term, str) and term != "?" for term in ordering):
         return None
@@ -219,10 +221,14 @@ def piecewise(queryset) -> list:
 def scope_pieces(query):
     """The (parent node, position, condition) of the query's scope condition when reading it piece
     by piece pays: it has several branches, the query is not grouped, distinct, sliced or combined
-    (a sum of pieces would not give its count), and its rows are not already a list of ids. A list
-    of ids (a search's matches) is read with one lookup per id; split into pieces, the broad branch
-    of each piece would look up all of its rows instead (300 ms against 15 ms, measured)."""
+    (a sum of pieces would not give its count), computes no window (over a piece it would see that
+    piece's rows only), and its rows are not already a list of ids. A list of ids (a search's
+    matches) is read with one lookup per id; split into pieces, the broad branch of each piece
+    would look up all of its rows instead (300 ms against 15 ms, measured)."""
     if query.group_by is not None or query.distinct or query.combinator or query.is_sliced:
+        return None
+    windows = [query.where, *query.annotations.values()]
+    if any(getattr(expression, "contains_over_clause", False) for expression in windows):
         return None
     if _narrowed_to_listed_ids(query.where):
         return None
