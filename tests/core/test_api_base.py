@@ -80,3 +80,18 @@ def test_api4_malformed_json_is_a_400(admin_api):
     response = admin_api.generic("POST", "/api/v1/departments/", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+def test_api3_an_ordering_with_ties_pages_every_record_once(admin_user, admin_api):
+    """`?ordering=name` ties every customer below: the primary key, in the direction of the last
+    field asked for, orders the ties (core/api.py `OrderingFilter`), so that the pages neither
+    repeat nor skip a record."""
+    from qiao.customers.models import Customer
+
+    ids = [Customer.objects.create(org=admin_user.org, name="同名贸易有限公司", owner=admin_user).pk for _ in range(7)]
+    for ordering, expected in (("name", sorted(ids)), ("-name", sorted(ids, reverse=True))):
+        paged = []
+        for page in (1, 2, 3, 4):
+            body = admin_api.get(f"/api/v1/customers/?ordering={ordering}&page_size=2&page={page}").json()
+            paged += [row["id"] for row in body["results"]]
+        assert paged == expected, ordering

@@ -1,10 +1,11 @@
-"""The base of the REST API (SPEC API-1 … API-4): pagination, errors and the 409 for stale writes."""
+"""The base of the REST API (SPEC API-1 … API-4): pagination, ordering, errors and the 409 for stale
+writes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, status
+from rest_framework import exceptions, filters, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -15,6 +16,18 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """DRF's `?ordering=name,-created_at`, with the primary key last, in the direction of the last
+    field: rows that tie on the asked fields keep one order from page to page, so that paging
+    never shows a record twice or skips one."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or ordering[-1].lstrip("-") in ("pk", queryset.model._meta.pk.name):
+            return ordering
+        return [*ordering, "-pk" if ordering[-1].startswith("-") else "pk"]
 
 
 class FilterBackend(DjangoFilterBackend):
