@@ -154,7 +154,7 @@ def piecewise_count(query, using) -> int | None:
 def piecewise_first_ids(query, stop: int, using) -> RawSQL | None:
     """A sub-query of the ids among which the first `stop` rows of `query`, in its order, are: the
     first `stop` of each piece of its scope condition. None when `query` cannot be read piece by
-    piece (`scope_pieces`) or has no plain order (field names only) to read each piece in.
+    piece (`scope_pieces`) or has no order given by name to read each piece in.
 
     Why: for a page PostgreSQL walks the newest-first index and tests each row against the OR of
     the branches, and it guesses that an `EXISTS` branch matches half of the rows. When the user
