@@ -1,10 +1,12 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.tables import Table
+
 from .models import Contract
 
 
-class ContractTable(tables.Table):
+class ContractTable(Table):
     number = tables.Column(linkify=("contracts:detail", {"pk": tables.A("pk")}))
     customer = tables.Column(order_by=("customer__name",))
     opportunity = tables.Column(

@@ -9,6 +9,8 @@ from rest_framework import exceptions, filters, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .ordering import ending_with_primary_key
+
 
 class Pagination(PageNumberPagination):
     """`?page=N&page_size=M` (M ≤ 200) → `{"count", "next", "previous", "results"}`."""
@@ -19,15 +21,10 @@ class Pagination(PageNumberPagination):
 
 
 class OrderingFilter(filters.OrderingFilter):
-    """DRF's `?ordering=name,-created_at`, with the primary key last, in the direction of the last
-    field: rows that tie on the asked fields keep one order from page to page, so that paging
-    never shows a record twice or skips one."""
+    """DRF's `?ordering=name,-created_at`, with the primary key last (core/ordering.py)."""
 
     def get_ordering(self, request, queryset, view):
-        ordering = super().get_ordering(request, queryset, view)
-        if not ordering or ordering[-1].lstrip("-") in ("pk", queryset.model._meta.pk.name):
-            return ordering
-        return [*ordering, "-pk" if ordering[-1].startswith("-") else "pk"]
+        return ending_with_primary_key(super().get_ordering(request, queryset, view) or (), queryset.model)
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -5,6 +5,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.tables import Table
+
 from .models import Customer, choices
 
 DEFAULT_COLUMNS = [
@@ -32,7 +34,7 @@ class TagsColumn(tables.ManyToManyColumn):
         return ", ".join(tag.name for tag in value.all())
 
 
-class CustomerTable(tables.Table):
+class CustomerTable(Table):
     # The results are refreshed by htmx (sorting, pages); opening a customer is a whole page.
     name = tables.Column(
         linkify=("customers:detail", {"pk": tables.A("pk")}),

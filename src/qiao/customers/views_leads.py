@@ -23,6 +23,7 @@ from qiao.core.filters import MainObjectFilter
 from qiao.core.forms import LookupSelect, MainObjectForm, StyledFormMixin
 from qiao.core.generic import RecordDeleteView, RecordDetailView, RecordEditView, RecordListView
 from qiao.core.permissions import can
+from qiao.core.tables import Table
 
 from . import leads
 from .leads import targets as lead_targets
@@ -133,7 +134,7 @@ class LeadFilter(MainObjectFilter):
         return queryset
 
 
-class LeadTable(tables.Table):
+class LeadTable(Table):
     # A record's link leaves the list: not an htmx swap of the results (core/record_list.html boosts them).
     name = tables.Column(linkify=("customers:leads:detail", {"pk": tables.A("pk")}), attrs={"a": {"hx-boost": "false"}})
     status = tables.Column()

@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 from qiao.core import services as core_services
 from qiao.core.forms import StyledFormMixin, add_service_errors
 from qiao.core.permissions import can
+from qiao.core.tables import Table
 from qiao.org.fields import DepartmentChoiceField
 from qiao.org.models import Department
 from qiao.org.services import require_code
@@ -32,7 +33,7 @@ class DepartmentsField(forms.ModelMultipleChoiceField):
     label_from_instance = DepartmentChoiceField.label_from_instance
 
 
-class PoolTable(tables.Table):
+class PoolTable(Table):
     name = tables.Column(linkify=("customers:detail", {"pk": tables.A("pk")}), attrs={"a": {"hx-boost": "false"}})
     city = tables.Column(verbose_name=gettext_lazy("city"))
     in_pool_since = tables.DateTimeColumn(

@@ -1,10 +1,12 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.tables import Table
+
 from .models import User
 
 
-class EmployeeTable(tables.Table):
+class EmployeeTable(Table):
     full_name = tables.Column(linkify=("org:employee_detail", {"pk": tables.A("pk")}), verbose_name=_("Name"))
     department = tables.Column(order_by=("department__path",))
     phone = tables.Column()

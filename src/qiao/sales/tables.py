@@ -2,6 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from qiao.core.tables import Table
+
 from .models import Opportunity
 
 STATUS_BADGES = {
@@ -21,7 +23,7 @@ def status_badge(opportunity: Opportunity):
     )
 
 
-class OpportunityTable(tables.Table):
+class OpportunityTable(Table):
     name = tables.Column(
         accessor="pk",
         verbose_name=_("Opportunity"),
