@@ -350,6 +350,20 @@ class TestPerm5Activities:
         )
         assert self.notes(me) == {"mine", "about a visible customer"}
 
+    def test_perm5_both_switches_together(self, org, world):
+        """The owned and the visible subjects are one union; on SQLite its parts may carry no
+        ORDER BY (the models' default ordering), or the list raises a DatabaseError."""
+        me, elsewhere = world
+        owned = customer(org, name="my customer", owner=me)
+        related = customer(org, name="related customer", owner=elsewhere, related_users=[me])
+        invisible = customer(org, name="invisible customer", owner=elsewhere)
+        activity(org, owner=elsewhere, subject=owned, notes="about my customer")
+        activity(org, owner=elsewhere, subject=related, notes="about a visible customer")
+        activity(org, owner=elsewhere, subject=invisible, notes="about an invisible customer")
+        switches = {"view": "owner", "owned_objects": True, "visible_objects": True}
+        me.roles.set([role(org, "switches", view="related_employee", activity=switches)])
+        assert self.notes(me) == {"mine", "about my customer", "about a visible customer"}
+
 
 class TestPerm13Explain:
     def test_perm13_explain_names_role_scope_and_relation(self, org):

@@ -91,9 +91,11 @@ def activity_filter(model, user, scope: Scope, *, owned_objects: bool, visible_o
         branches.append(_related(model, "related_users", exact=user.pk))
     if owned_objects or visible_objects:
         for kind in main_object_types():
-            subjects = kind.model.objects.visible_to(user, "view") if visible_objects else None
+            # Unordered: the parts of a union may not carry the model's default ordering (SQLite
+            # refuses an ORDER BY inside a compound statement), and a sub-query needs none.
+            subjects = kind.model.objects.visible_to(user, "view").order_by() if visible_objects else None
             if owned_objects:
-                owned = kind.model.objects.filter(org_id=user.org_id, owner_id=user.pk)
+                owned = kind.model.objects.filter(org_id=user.org_id, owner_id=user.pk).order_by()
                 subjects = owned if subjects is None else subjects.union(owned)
             content_type = ContentType.objects.get_for_model(kind.model)
             branches.append(Branch(Q(subject_type_id=content_type.pk, subject_id__in=subjects.values("pk"))))
