@@ -5,6 +5,7 @@ and never shows a customer the user cannot open (PERM-3)."""
 import importlib
 
 import pytest
+from django.db.models.signals import post_init
 from django.urls import reverse
 from django.utils import timezone
 
@@ -176,6 +177,26 @@ def test_cus6_the_search_page_has_a_query_budget(world, client, django_assert_ma
     with django_assert_max_num_queries(24):
         response = client.get(reverse("customers:list"), {"q": "xihu"})
     assert response.content.decode().count("杭州西湖分店") == 25  # one page
+
+
+def test_cus6_a_search_page_reads_only_its_own_customers(world, client):
+    """The list page reads the page of a search's matches that it shows, not every match."""
+    for number in range(30):
+        archived(world["organization"], owner=world["owner"], name=f"杭州西湖分店{number}")
+    client.force_login(world["owner"])
+    built = []
+
+    def record(sender, instance, **kwargs):
+        built.append(instance)
+
+    post_init.connect(record, sender=Customer)
+    try:
+        response = client.get(reverse("customers:list"), {"q": "xihu", "per_page": 5, "page": 2})
+    finally:
+        post_init.disconnect(record, sender=Customer)
+    assert response.content.decode().count("杭州西湖分店") == 5
+    assert response.context["table"].page.paginator.count == 31
+    assert len(built) == 5
 
 
 @pytest.mark.parametrize("candidate_limit", [0, 5000])

@@ -4,6 +4,7 @@ each user (CUS-4: each classification is a column); exports always hold every co
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 from qiao.core.tables import Table
 
@@ -98,3 +99,14 @@ def column_choices() -> list[tuple[str, str]]:
     """(name, label) of every column a user may show or hide."""
     table = CustomerTable(Customer.objects.none())
     return [(column.name, str(column.header)) for column in table.columns.iterall() if column.name not in ALWAYS_SHOWN]
+
+
+class SearchResultsData(TableListData):
+    """A search's results (customers/queries.py `SearchResults`) as the table's data, read a page at
+    a time: django-tables2 makes a list of any data that is not a queryset, which read every match
+    to show one page. They come newest first, the table's default order; the list uses them only
+    when no other order is asked for."""
+
+    def order_by(self, aliases):
+        if tuple(aliases) not in ((), ("-created_at",)):
+            raise ValueError(f"a search's results are read newest first, not by {aliases}")

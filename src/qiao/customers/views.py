@@ -32,7 +32,7 @@ from .birthdays import next_birthday
 from .filters import CLASSIFICATION_FILTERS, CustomerFilter
 from .forms import SECTIONS, ContactForm, CustomerForm
 from .models import Contact, Customer
-from .tables import DEFAULT_COLUMNS, CustomerTable, column_choices
+from .tables import DEFAULT_COLUMNS, CustomerTable, SearchResultsData, column_choices
 
 COLUMNS_SESSION_KEY = "customers.list.columns"
 DEFAULT_FACETS = ["size", "cooperation_status", "abc_class", "lifecycle"]
@@ -84,7 +84,7 @@ class CustomerListView(CustomerViews, RecordListView):
         searching = self.request.GET.get("q", "").strip()
         if searching and not self.request.GET.get("sort") and self.request.GET.get("export") not in EXPORT_FORMATS:
             # A search in the default order (newest first) pages through its matches the fast way.
-            queryset = queries.SearchResults(queryset)
+            queryset = SearchResultsData(queries.SearchResults(queryset))
         table = super().get_table(queryset)
         if self.request.GET.get("export") not in EXPORT_FORMATS:
             table.show_only(chosen_columns(self.request))
