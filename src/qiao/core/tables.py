@@ -9,7 +9,8 @@ from .ordering import ending_with_primary_key
 
 class Table(tables.Table):
     """A table whose pages keep one order: when it is paged, its queryset's ordering (a clicked
-    column's, or the model's default) gets the primary key as its last term (core/ordering.py)."""
+    column's, or the table's default, or else the model's) gets the primary key as its last term
+    (core/ordering.py)."""
 
     def paginate(self, *args, **kwargs):
         if isinstance(self.data, TableQuerysetData) and isinstance(self.data.data, QuerySet):
