@@ -259,7 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "qiao.core.api.FilterBackend",
         "rest_framework.filters.SearchFilter",
-        "qiao.core.api.OrderingFilter",
+        "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qiao.core.api.exception_handler",

@@ -84,7 +84,7 @@ def test_api4_malformed_json_is_a_400(admin_api):
 
 def test_api3_an_ordering_with_ties_pages_every_record_once(admin_user, admin_api):
     """`?ordering=name` ties every customer below: the primary key, in the direction of the last
-    field asked for, orders the ties (core/api.py `OrderingFilter`), so that the pages neither
+    field asked for, orders the ties (core/api.py `Pagination`), so that the pages neither
     repeat nor skip a record."""
     from qiao.customers.models import Customer
 

@@ -9,7 +9,7 @@ import pytest
 from django.db.models import F
 from django.urls import get_resolver, reverse
 
-from qiao.core.ordering import ending_with_primary_key
+from qiao.core.ordering import ending_with_primary_key, in_one_order
 from qiao.core.tables import Table
 from qiao.customers.models import Customer
 from qiao.org.models import Department
@@ -35,6 +35,16 @@ def test_an_ordering_by_expression_is_ended_in_its_direction():
     descending, ascending = F("name").desc(nulls_last=True), F("name").asc()
     assert ending_with_primary_key([descending], Customer) == [descending, "-pk"]
     assert ending_with_primary_key([ascending], Customer) == [ascending, "pk"]
+
+
+@pytest.mark.django_db
+def test_a_paged_queryset_gets_the_key_and_anything_else_stays_as_it_is():
+    assert in_one_order(Customer.objects.order_by("name")).query.order_by == ("name", "pk")
+    default = Customer.objects.all()  # the model's "-created_at", "-pk"
+    assert in_one_order(default) is default
+    assert in_one_order(Customer.objects.order_by()).query.order_by == ()
+    results = [3, 2, 1]  # a sequence that orders itself, like a search's results
+    assert in_one_order(results) is results
 
 
 def test_every_table_of_the_project_pages_with_the_primary_key_last():

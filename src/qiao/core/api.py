@@ -1,30 +1,26 @@
-"""The base of the REST API (SPEC API-1 … API-4): pagination, ordering, errors and the 409 for stale
-writes."""
+"""The base of the REST API (SPEC API-1 … API-4): pagination, errors and the 409 for stale writes."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, filters, status
+from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .ordering import ending_with_primary_key
+from .ordering import in_one_order
 
 
 class Pagination(PageNumberPagination):
-    """`?page=N&page_size=M` (M ≤ 200) → `{"count", "next", "previous", "results"}`."""
+    """`?page=N&page_size=M` (M ≤ 200) → `{"count", "next", "previous", "results"}`, in an order
+    that ends with the primary key (core/ordering.py), whatever `?ordering=` asked for."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
-
-class OrderingFilter(filters.OrderingFilter):
-    """DRF's `?ordering=name,-created_at`, with the primary key last (core/ordering.py)."""
-
-    def get_ordering(self, request, queryset, view):
-        return ending_with_primary_key(super().get_ordering(request, queryset, view) or (), queryset.model)
+    def paginate_queryset(self, queryset, request, view=None):
+        return super().paginate_queryset(in_one_order(queryset), request, view)
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -1,10 +1,16 @@
-"""Orderings that page well: any list that is read page by page (the API's `?ordering=`, a table
-column clicked on a page) ends its ordering with the primary key, so that records which tie on the
-chosen fields (seven customers named 张三, twenty opportunities in one stage) keep one order from
-page to page. Without it the database may order the tied rows differently for each page, and
-paging shows one of them twice and skips another."""
+"""Lists that are read page by page keep one order from page to page: their ordering ends with the
+primary key, so that records which tie on the chosen fields (seven customers named 张三, twenty
+opportunities in one stage) cannot move between pages. Without it the database may order the tied
+rows differently for each page, and paging shows one of them twice and skips another. Both paging
+mechanisms apply it: the API's pagination (core/api.py) and every list page's table
+(core/tables.py)."""
 
-from django.db.models import OrderBy
+from django.db.models import OrderBy, QuerySet
+
+
+def ordering_of(query) -> tuple:
+    """The ordering `query` is read in: its own, or else its model's default."""
+    return tuple(query.order_by or (query.get_meta().ordering if query.default_ordering else ()))
 
 
 def ending_with_primary_key(ordering, model) -> list:
@@ -21,3 +27,14 @@ def ending_with_primary_key(ordering, model) -> list:
     else:
         descending = isinstance(last, OrderBy) and last.descending
     return [*ordering, "-pk" if descending else "pk"]
+
+
+def in_one_order(rows):
+    """`rows` to be paged: a queryset ordered with the primary key last; anything else (a sequence
+    such as a search's results, which orders itself) as it is. An unordered queryset stays
+    unordered, and one ordered with `extra()` keeps it."""
+    if not isinstance(rows, QuerySet) or rows.query.extra_order_by:
+        return rows
+    ordering = ordering_of(rows.query)
+    ended = ending_with_primary_key(ordering, rows.model)
+    return rows if len(ended) == len(ordering) else rows.order_by(*ended)

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from qiao.core import services as core_services
-from qiao.core.api import Conflict, FilterBackend, OrderingFilter
+from qiao.core.api import Conflict, FilterBackend
 from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label, linked_name
 
 from . import queries, services
@@ -186,7 +186,7 @@ class CustomerViewSet(MainObjectViewSet):
     filter_backends = [
         FilterBackend,
         CustomerSearchFilter,
-        OrderingFilter,
+        drf_filters.OrderingFilter,
     ]
     filterset_class = CustomerFilter
     ordering_fields = ["created_at", "updated_at", "name"]
@@ -270,7 +270,7 @@ class ContactViewSet(viewsets.ModelViewSet):
 
     serializer_class = ContactSerializer
     queryset = Contact.objects.none()
-    filter_backends = [FilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, drf_filters.OrderingFilter]
     filterset_fields = ["customer", "decision_role", "is_primary"]
     ordering_fields = ["name", "created_at"]
 

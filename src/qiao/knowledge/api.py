@@ -9,8 +9,9 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, mixins, permissions, serializers, viewsets
+from rest_framework.filters import OrderingFilter
 
-from qiao.core.api import Conflict, FilterBackend, OrderingFilter
+from qiao.core.api import Conflict, FilterBackend
 from qiao.core.permissions import object_type
 from qiao.core.targets import resolve_target
 from qiao.core.viewsets import OrgRelatedField

@@ -25,6 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Exact, In
 from django.db.models.sql.where import AND, OR, WhereNode
 
+from ..ordering import ordering_of
+
 
 @dataclass(frozen=True)
 class Branch:
@@ -170,7 +172,7 @@ def piecewise_first_ids(query, stop: int, using) -> RawSQL | None:
     bench/permissions). Alone, each piece is planned with its own estimates and read from its own
     index. Orderings by name (fields, lookups through relations, annotations) are read by pieces;
     expressions and a random order are not."""
-    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    ordering = ordering_of(query)
     if not ordering or query.extra_order_by or not all(isinstance(term, str) and term != "?" for term in ordering):
         return None
 
