@@ -25,6 +25,9 @@ def _test_settings():
         },
         # The suite logs in hundreds of times from one address; lockout has its own test.
         AXES_ENABLED=False,
+        # Argon2 takes 0.2 s per hash and per login on purpose, and the suite makes an administrator
+        # for nearly every test; the project's hashers have their own test (test_security.py).
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         # The test client and the live server speak plain HTTP; the HTTPS settings have their own test.
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,

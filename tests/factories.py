@@ -1,6 +1,8 @@
 """Test data. Organizations are made by the same service as `qiao createorg`, so every test
 starts from what a real installation has."""
 
+from functools import partial
+
 import factory
 from django.contrib.auth.hashers import make_password
 
@@ -8,8 +10,6 @@ from qiao.org.models import Department, User
 from qiao.org.services import organization_create
 
 PASSWORD = "Correct-Horse-42"
-# Argon2 is slow on purpose; hash once for the whole suite.
-_PASSWORD_HASH = make_password(PASSWORD)
 
 
 class OrganizationFactory:
@@ -40,7 +40,8 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"employee{n}")
     full_name = factory.Sequence(lambda n: f"员工{n}")
-    password = _PASSWORD_HASH
+    # Hashed when the employee is made, with the hasher the tests run with (tests/conftest.py).
+    password = factory.LazyFunction(partial(make_password, PASSWORD))
     phone = factory.Sequence(lambda n: f"1380000{n:04d}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.cn")
     position = "销售代表"
