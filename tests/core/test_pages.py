@@ -29,3 +29,17 @@ def test_no_server_error_and_nothing_from_outside(client, admin_user, employee, 
         if response.get("Content-Type", "").startswith("text/html"):
             html = response.content.decode()
             assert not OUTSIDE_REFERENCE.search(html), (url, OUTSIDE_REFERENCE.search(html).group(0))
+
+
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [("customers:list", "Customers"), ("customers:leads:list", "Leads"), ("customers:pool", "Public pool")],
+)
+def test_the_menu_marks_one_item_the_one_of_the_page(client, admin_user, url_name, label):
+    """The leads' pages lie under /customers/; on them the menu marks Leads, not Customers too."""
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    response = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="en")
+    active = re.findall(r'<li class="nav-item active">.*?nav-link-title">([^<]+)<', response.content.decode(), re.S)
+    assert active == [label]

@@ -31,16 +31,19 @@ def register_section(section: Section) -> None:
 
 
 def sections_for(user, current_path: str) -> list[dict]:
-    """The sections and items `user` may open, in menu order; the item whose URL starts the
-    current path is marked active."""
+    """The sections and items `user` may open, in menu order. One item is marked active: of those
+    whose URL starts the current path, the longest, since one module's pages may lie under
+    another's (the leads under /customers/leads/ are not the customer list)."""
     visible = []
     for section in sorted(_sections.values(), key=lambda s: s.order):
         items = []
         for item in section.items:
             if item.permission is not None and not user.has_code(item.permission):
                 continue
-            url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": current_path.startswith(url)})
+            items.append({"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": False})
         if items:
             visible.append({"section": section, "items": items})
+    matching = [item for entry in visible for item in entry["items"] if current_path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return visible
