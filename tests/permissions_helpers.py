@@ -3,7 +3,7 @@ with given relations."""
 
 from qiao.activities.models import Activity
 from qiao.core.permissions import object_types
-from qiao.customers.models import Customer
+from qiao.customers.models import Customer, Lead
 from qiao.org.models import Department, Role
 from tests.factories import EmployeeFactory
 
@@ -52,6 +52,16 @@ def customer(organization, *, owner=None, owner_department=None, related_users=(
         [Department.objects.get(org=organization, name=d) if isinstance(d, str) else d for d in related_departments]
     )
     return record
+
+
+def lead(organization, *, owner=None, **fields):
+    return Lead.objects.create(
+        org=organization,
+        owner=owner,
+        owner_department=owner.department if owner else None,
+        name=fields.pop("name", "王建华"),
+        **fields,
+    )
 
 
 def activity(organization, *, owner, creator=None, related_users=(), subject=None, **fields):

@@ -63,6 +63,7 @@ def test_permission_pages_in_both_languages(open_page, live_server, admin_user, 
     """Screenshots of every page this issue added, in each language, for looking at; no page may
     load from outside or log a console error."""
     record = customer(organization, name="上海华联超市有限公司", owner=admin_user, phone="13800002222")
+    customer(organization, name="杭州联华华商集团", owner=employee)  # for the handover page to list
     role = organization.roles.order_by("pk")[3]
     page, watcher = open_page(language)
     log_in(page, live_server.url, admin_user.username)

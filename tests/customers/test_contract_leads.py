@@ -3,17 +3,7 @@ edit, delete, export and scopes, through the pages and the API."""
 
 from qiao.core.testing import ObjectTypeContract
 from qiao.customers.models import Lead
-
-
-def make_lead(organization, *, owner=None, **fields):
-    lead = Lead.objects.create(
-        org=organization,
-        owner=owner,
-        owner_department=owner.department if owner else None,
-        name=fields.pop("name", "王建华"),
-        **fields,
-    )
-    return lead
+from tests.permissions_helpers import lead
 
 
 class TestLeadContract(ObjectTypeContract):
@@ -25,7 +15,7 @@ class TestLeadContract(ObjectTypeContract):
         return {"name": "陈晓燕", "company": "宁波鲜丰水果超市", "phone": "13900001111", "source": "trade_show"}
 
     def make_record(self, organization, owner):
-        return make_lead(organization, owner=owner, name="周秀英", company="苏州惠万家便利店")
+        return lead(organization, owner=owner, name="周秀英", company="苏州惠万家便利店")
 
     def changed_payload(self):
         return {"company": "苏州惠万家便利店（二店）"}

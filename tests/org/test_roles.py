@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qiao.activities.models import Activity
 from qiao.core.forms import error_codes
@@ -15,7 +15,8 @@ from qiao.customers.models import Customer
 from qiao.org import services
 from qiao.org.errors import OrgError
 from qiao.org.models import Role
-from tests.permissions_helpers import activity, customer, employee, fresh, role
+from tests.permissions_helpers import activity, customer, employee, fresh, lead, role
+from tests.sales.helpers import opportunity
 
 
 def test_org3_permissions_endpoint_lists_every_code(employee_api):
@@ -150,6 +151,33 @@ class TestOrg6Handover:
         assert Activity.objects.get(pk=past.pk).owner == leaving
         assert fresh(leaving).is_active is False
         assert Customer.objects.filter(owner=leaving).count() == 0
+
+    def test_org6_every_kind_of_record_moves_and_the_page_says_what_will(self, client, admin_user, organization):
+        leaving = employee(organization, "销售部", role(organization, "rep", view="owner", edit="owner"))
+        successor = employee(organization, "客服部")
+        bystander = employee(organization, "销售部")
+        customer(organization, name="甲", owner=leaving)
+        customer(organization, name="乙", owner=leaving)
+        customer(organization, name="丙", owner=bystander)
+        their_lead = lead(organization, owner=leaving)
+        deal = opportunity(organization, leaving)
+        activity(organization, owner=leaving, starts_at=timezone.now() + timedelta(days=1))
+        activity(organization, owner=leaving, starts_at=timezone.now() - timedelta(days=1))
+        expected = [("客户", 2), ("线索", 1), ("商机", 1), ("待进行的行动", 1)]
+        with translation.override("zh-hans"):
+            assert sorted(map(tuple, services.handover_summary(leaving))) == sorted(expected)
+            client.force_login(admin_user)
+            page = client.get(reverse("org:employee_handover", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert [(str(what), count) for what, count in page.context["summary"]] == [
+            (str(what), count) for what, count in services.handover_summary(leaving)
+        ]
+        for what, count in expected:
+            assert f'{what} <strong class="ms-1">{count}</strong>' in page.content.decode()
+        assert services.employee_handover(actor=admin_user, leaving=leaving, successor=successor) == 5
+        assert fresh(their_lead).owner == successor and fresh(deal).owner == successor
+        assert services.handover_summary(leaving) == []
+        page = client.get(reverse("org:employee_handover", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE="en")
+        assert "owns no records and has no upcoming activities" in page.content.decode()
 
     def test_org6_page_for_managers_only(self, client, admin_user, employee, organization):
         client.force_login(admin_user)

@@ -3,6 +3,8 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qiao.core import permissions
@@ -298,32 +300,39 @@ def role_delete(*, actor: User, role: Role) -> None:
     role.delete()
 
 
-def _owned_records_as_system(employee: User) -> list:
-    """Every live record `employee` owns, across object types — for the handover, which an
-    administrator does for the whole organization whatever their own data scope."""
-    from django.utils import timezone
-
-    records = []
+def _owned_as_system(employee: User) -> list[tuple[permissions.ObjectType, QuerySet]]:
+    """Every live record `employee` owns, by object type, with their open (still ahead) activities;
+    past activities stay theirs. As the system: the handover is an administrator's act for the whole
+    organization, whatever their own data scope."""
+    now = timezone.now()
+    owned = []
     for kind in permissions.object_types():
-        owned = kind.model.objects.filter(org_id=employee.org_id, owner=employee)
-        if kind.is_activity:
-            owned = owned.filter(starts_at__gte=timezone.now())  # open: still ahead; past ones stay theirs
-        records.extend(owned)
-    return records
+        records = kind.model.objects.filter(org_id=employee.org_id, owner=employee)
+        owned.append((kind, records.filter(starts_at__gte=now) if kind.is_activity else records))
+    return owned
+
+
+def handover_summary(employee: User) -> list[tuple[str, int]]:
+    """What a handover of `employee` would move now: (what, how many) for each kind they own any of."""
+    summary = []
+    for kind, records in _owned_as_system(employee):
+        if count := records.count():
+            summary.append((_("Upcoming activities") if kind.is_activity else kind.label_plural, count))
+    return summary
 
 
 @transaction.atomic
 def employee_handover(*, actor: User, leaving: User, successor: User, deactivate: bool = False) -> int:
-    """ORG-6: in one step, every customer, opportunity and open activity of `leaving` goes to
-    `successor` (with the successor's department as owner department); each change is in the
-    records' history. Returns how many records moved."""
+    """ORG-6: in one step, every record `leaving` owns (customers, leads, opportunities, contracts …)
+    and their open activities go to `successor`, with the successor's department as owner department;
+    each change is in the records' history. Returns how many records moved."""
     require_code(actor, "org.manage")
     _require_same_org(actor, leaving, successor)
     if successor == leaving:
         raise field_error("successor", _("Choose someone else to take over."), OrgError.SAME_EMPLOYEE)
     if not successor.is_active:
         raise field_error("successor", _("%(name)s is deactivated.") % {"name": successor}, OrgError.INACTIVE)
-    records = _owned_records_as_system(leaving)
+    records = [record for _kind, owned in _owned_as_system(leaving) for record in owned]
     reason = _("Handed over from %(leaving)s to %(successor)s") % {"leaving": leaving, "successor": successor}
     for record in records:
         record.owner = successor

@@ -135,7 +135,7 @@ def department_delete(request, pk: int):
 
 @login_required
 def employee_handover(request, pk: int):
-    """ORG-6: hand a leaving employee's customers, opportunities and open activities to a colleague."""
+    """ORG-6: hand every record a leaving employee owns, and their open activities, to a colleague."""
     services.require_code(request.user, "org.manage")
     leaving = get_object_or_404(User.objects.visible_to(request.user, "edit"), pk=pk)
     form = HandoverForm(request.POST or None, actor=request.user, leaving=leaving)
@@ -156,4 +156,8 @@ def employee_handover(request, pk: int):
                 % {"count": moved, "name": form.cleaned_data["successor"].get_full_name()},
             )
             return redirect("org:employee_detail", pk=leaving.pk)
-    return render(request, "org/employee_handover.html", {"form": form, "employee": leaving})
+    return render(
+        request,
+        "org/employee_handover.html",
+        {"form": form, "employee": leaving, "summary": services.handover_summary(leaving)},
+    )
