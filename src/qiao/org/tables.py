@@ -7,7 +7,7 @@ from .models import User
 
 
 class EmployeeTable(Table):
-    full_name = tables.Column(linkify=("org:employee_detail", {"pk": tables.A("pk")}), verbose_name=_("Name"))
+    full_name = tables.Column(linkify=("org:employee_detail", {"pk": tables.A("pk")}))
     department = tables.Column(order_by=("department__path",))
     phone = tables.Column()
     email = tables.EmailColumn(verbose_name=_("E-mail"))
