@@ -128,6 +128,18 @@ class TestRoleEditor:
         row = next(r for r in response.context["matrix"] if r["kind"].code == "customer")
         assert row["cells"][0]["scope"] == "all"
 
+    def test_the_list_shows_which_customers_each_role_sees(self, client, admin_user, organization):
+        wide = role(organization, "大区经理", view="related_department")
+        without_the_code = role(organization, "只有范围", view="all")
+        without_the_code.permissions = [code for code in without_the_code.permissions if code != "customer.view"]
+        without_the_code.save()
+        client.force_login(admin_user)
+        response = client.get(reverse("org:role_list"), HTTP_ACCEPT_LANGUAGE="en")
+        shown = {r.pk: r.customer_view for r in response.context["roles"]}
+        assert shown[wide.pk] == Scope.RELATED_DEPARTMENT
+        assert shown[without_the_code.pk] == Scope.NONE  # as the engine counts it: no code, no scope (PERM-1)
+        assert "Related department (with sub-departments)" in response.content.decode()
+
     def test_the_editor_is_for_org_managers(self, client, employee):
         client.force_login(employee)
         assert client.get(reverse("org:role_add")).status_code == 403

@@ -14,23 +14,31 @@ from qiao.core import permissions
 from . import services
 from .models import Role
 
-MATRIX_ACTIONS = [("view", "view"), ("edit", "change"), ("delete", "delete")]
-
 
 @login_required
 def role_list(request):
-    roles = Role.objects.visible_to(request.user).annotate(holders=Count("users")).order_by("pk")
+    roles = list(Role.objects.visible_to(request.user).annotate(holders=Count("users")).order_by("pk"))
+    for role in roles:
+        # What the role lets its holders see of customers, the records a role is mostly chosen for.
+        role.customer_view = _cell_scope(role.permissions, role.data_scopes, "customer", "view")
     return render(request, "org/role_list.html", {"roles": roles})
+
+
+def _cell_scope(codes, scopes: dict, type_code: str, action: str) -> permissions.Scope:
+    """The scope a role gives for one object type and action, as the engine counts it: its data
+    scope, with the action's function permission."""
+    grant = permissions.grant_of(codes, scopes, type_code, action)
+    return grant.effective if grant is not None else permissions.Scope.NONE
 
 
 def _matrix(codes: set[str], scopes: dict) -> list[dict]:
     """One row per object type: the scope in each action's cell, whether it may add, its switches."""
     rows = []
     for kind in permissions.object_types():
-        cells = []
-        for action, code in MATRIX_ACTIONS:
-            scope = scopes.get(kind.code, {}).get(action, "none")
-            cells.append({"action": action, "scope": scope if f"{kind.code}.{code}" in codes else "none"})
+        cells = [
+            {"action": action, "scope": _cell_scope(codes, scopes, kind.code, action).code}
+            for action in permissions.ACTIONS
+        ]
         switches = (
             [{"name": name, "on": bool(scopes.get(kind.code, {}).get(name))} for name in permissions.ACTIVITY_SWITCHES]
             if kind.is_activity
@@ -54,11 +62,11 @@ def _read_matrix(post) -> tuple[list[str], dict]:
     data_scopes = {}
     for kind in permissions.object_types():
         entry = {}
-        for action, code in MATRIX_ACTIONS:
+        for action in permissions.ACTIONS:
             scope = post.get(f"scope-{kind.code}-{action}", "none")
             entry[action] = scope
             if scope != "none":
-                codes.append(f"{kind.code}.{code}")
+                codes.append(f"{kind.code}.{permissions.code_for(action)}")
         if post.get(f"add-{kind.code}"):
             codes.append(f"{kind.code}.add")
         if kind.is_activity:

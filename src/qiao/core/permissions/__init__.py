@@ -15,7 +15,7 @@ from .registry import (
     register_object_type,
     register_view_rule,
 )
-from .scopes import ACTIVITY_SWITCHES, SCOPE_CODES, Scope, scopes_of
+from .scopes import ACTIVITY_SWITCHES, SCOPE_CODES, Scope, code_for, grant_of, scopes_of
 from .tenancy import org_records
 
 __all__ = [
@@ -30,7 +30,9 @@ __all__ = [
     "ViewRule",
     "all_codes",
     "can",
+    "code_for",
     "explain",
+    "grant_of",
     "is_known",
     "main_object_types",
     "object_type",

@@ -92,15 +92,23 @@ def scopes_of(user) -> UserScopes:
                 if kind is None:
                     continue
                 for action in ACTIONS:
-                    scope_code = actions.get(action)
-                    if scope_code in SCOPE_CODES:
-                        grant = Grant(name, Scope.from_code(scope_code), f"{type_code}.{code_for(action)}" in codes)
+                    grant = grant_of(codes, data_scopes, type_code, action, name)
+                    if grant is not None:
                         result.grants.setdefault((type_code, action), []).append(grant)
                 for switch in ACTIVITY_SWITCHES:
                     if kind.is_activity and actions.get(switch) is True:
                         result.switches.setdefault(switch, set()).add(name)
     user._qiao_scopes = result
     return result
+
+
+def grant_of(codes, data_scopes: dict, type_code: str, action: str, role_name: str = "") -> Grant | None:
+    """What one role (its function permission codes and data scopes) gives for one object type and
+    action; None when it sets no scope there. The name is for explanations (PERM-13)."""
+    scope_code = (data_scopes or {}).get(type_code, {}).get(action)
+    if scope_code not in SCOPE_CODES:
+        return None
+    return Grant(role_name, Scope.from_code(scope_code), f"{type_code}.{code_for(action)}" in codes)
 
 
 def code_for(action: str) -> str:
