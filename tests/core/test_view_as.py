@@ -61,3 +61,15 @@ def test_perm13_explain_api(admin_api, scene):
     assert body["view"] is True and body["edit"] is True and body["delete"] is False
     bad = admin_api.get("/api/v1/access/explain/?user=abc&target_type=spaceship&target_id=1")
     assert bad.status_code == 400
+
+
+def test_perm13_explain_page_opened_from_a_record_names_it_and_asks_for_an_employee(client, admin_user, scene):
+    record = Customer.objects.get(name="别人的客户")
+    client.force_login(admin_user)
+    target = f"{reverse('explain')}?target_type=customer&target_id={record.pk}"
+    page = client.get(target, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="" selected>Choose an employee</option>' in page
+    assert "data-record-name>别人的客户<" in page and "data-choose-employee" in page
+    assert "data-allowed" not in page  # nothing is explained before an employee is chosen
+    page = client.get(f"{target}&user={scene.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count('data-allowed="no"') == 3 and "data-choose-employee" not in page
