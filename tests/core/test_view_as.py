@@ -1,11 +1,15 @@
 """PERM-13: an admin views the system as an employee sees it — read-only, and recorded."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from qiao.core.models import ViewAsSession
+from qiao.core.permissions import can
 from qiao.customers.models import Customer
-from tests.permissions_helpers import customer, employee, role
+from qiao.org.models import User
+from tests.permissions_helpers import customer, employee, fresh, role
 
 
 @pytest.fixture
@@ -49,6 +53,7 @@ def test_perm13_only_holders_of_access_explain(client, employee):
     assert client.get(reverse("explain")).status_code == 403
     assert client.post(reverse("view_as_start"), {"user": employee.pk}).status_code == 403
     assert client.get("/api/v1/access/explain/?user=1&target_type=customer&target_id=1").status_code == 403
+    assert client.get(reverse("explain_viewers") + "?target_type=customer&target_id=1").status_code == 403
 
 
 def test_perm13_explain_api(admin_api, scene):
@@ -73,3 +78,30 @@ def test_perm13_explain_page_opened_from_a_record_names_it_and_asks_for_an_emplo
     assert "data-allowed" not in page  # nothing is explained before an employee is chosen
     page = client.get(f"{target}&user={scene.pk}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert page.count('data-allowed="no"') == 3 and "data-choose-employee" not in page
+
+    assert reverse("explain_viewers") not in page  # who can see it: only while no employee is chosen
+
+
+def test_perm13_who_can_see_a_record_is_the_engine_asked_for_every_employee(
+    client, admin_user, organization, django_assert_max_num_queries
+):
+    rep = employee(organization, "销售部", role(organization, "rep", view="owner"))
+    helper = employee(organization, "客服部", role(organization, "helper", view="related_employee"))
+    manager = employee(organization, "销售部", role(organization, "manager", view="owner_department"))
+    outsider = employee(organization, "客服部", role(organization, "outsider", view="owner_department"))
+    nobody = employee(organization, "客服部", role(organization, "nobody"))
+    record = customer(organization, name="宁波鲜丰水果超市", owner=rep, related_users=[helper])
+    everyone = list(User.objects.filter(org=organization, is_active=True))
+    expected = {user.pk for user in everyone if can(fresh(user), "view", record)}
+    assert {rep.pk, helper.pk, manager.pk, admin_user.pk} <= expected
+    assert not {outsider.pk, nobody.pk} & expected
+    client.force_login(admin_user)
+    opened = client.get(f"{reverse('explain')}?target_type=customer&target_id={record.pk}").content.decode()
+    viewers_url = f"{reverse('explain_viewers')}?target_type=customer&target_id={record.pk}"
+    assert f'hx-get="{viewers_url}"' in opened
+    with django_assert_max_num_queries(len(everyone) + 10):  # one per employee at most, and the page's own
+        page = client.get(viewers_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert {int(pk) for pk in re.findall(r'data-viewer="(\d+)"', page)} == expected
+    assert f'data-seen-by="{len(expected)}"' in page
+    assert re.findall(r'data-scope="(\w+)"', page)[-1] == "owner"  # widest scope first
+    assert client.get(reverse("explain_viewers") + "?target_type=customer&target_id=999999").status_code == 404

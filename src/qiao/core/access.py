@@ -1,7 +1,7 @@
 """Explaining access (PERM-13): the answer for one employee and one record, shared by the page
 and the API."""
 
-from .permissions import ACTIONS, explain, object_type
+from .permissions import ACTIONS, Scope, explain, object_type, object_type_of, scopes_of, who_may, with_user_facts
 
 
 def explain_record(user, record) -> dict:
@@ -19,3 +19,14 @@ def find_record_as_system(admin, type_code: str, pk):
     if kind is None or not str(pk).isdigit():
         return None
     return kind.model.all_objects.filter(org_id=admin.org_id, pk=int(pk)).first()
+
+
+def viewers_of(record, employees) -> list[tuple[Scope, list]]:
+    """The employees who can see `record`, grouped by their view scope for its type, widest first.
+    Scope None gathers those who see it through a rule beyond the scopes (the public pool, the
+    activity switches)."""
+    kind = object_type_of(record)
+    groups: dict[Scope, list] = {}
+    for employee in who_may("view", record, with_user_facts(employees)):
+        groups.setdefault(scopes_of(employee).scope(kind.code, "view"), []).append(employee)
+    return sorted(groups.items(), key=lambda group: -group[0])

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import explain_record, find_record_as_system
+from .access import explain_record, find_record_as_system, viewers_of
 from .models import Attachment, Comment, ViewAsSession
 from .panels import Panel, register_panel
 from .permissions import ACTIONS, object_type, object_types
@@ -175,11 +175,15 @@ def _require_explain(user) -> None:
         raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
 
 
+def _active_employees(admin):
+    return User.objects.visible_to(admin).filter(is_active=True).select_related("department")
+
+
 @login_required
 def explain_page(request):
     """PERM-13: pick an employee and a record; see view / edit / delete with the rules behind each."""
     _require_explain(request.user)
-    employees = User.objects.visible_to(request.user).filter(is_active=True).select_related("department")
+    employees = _active_employees(request.user)
     employee = employees.filter(pk=request.GET.get("user") or 0).first()
     type_code = request.GET.get("target_type", "")
     record = find_record_as_system(request.user, type_code, request.GET.get("target_id", ""))
@@ -200,6 +204,30 @@ def explain_page(request):
             "sessions": ViewAsSession.objects.filter(org_id=request.user.org_id).select_related("admin", "viewed_as")[
                 :10
             ],
+        },
+    )
+
+
+@login_required
+def explain_viewers(request):
+    """PERM-13 turned around, for the explain page opened from a record: every active employee who
+    can see it, by view scope. A request of its own, loaded after the page, since it asks the
+    engine once per employee."""
+    _require_explain(request.user)
+    record = find_record_as_system(request.user, request.GET.get("target_type", ""), request.GET.get("target_id", ""))
+    if record is None:
+        raise Http404
+    employees = _active_employees(request.user).order_by("department__path", "full_name")
+    groups = viewers_of(record, employees)
+    return render(
+        request,
+        "core/_explain_viewers.html",
+        {
+            "record": record,
+            "type_code": record._meta.model_name,
+            "groups": groups,
+            "seen_by": sum(len(people) for _scope, people in groups),
+            "employee_count": employees.count(),
         },
     )
 

@@ -13,6 +13,7 @@ urlpatterns = [
         "recycle-bin/<str:type_code>/<int:pk>/<str:action>/", record_views.recycle_bin_action, name="recycle_bin_action"
     ),
     path("access/explain/", record_views.explain_page, name="explain"),
+    path("access/explain/viewers/", record_views.explain_viewers, name="explain_viewers"),
     path("access/view-as/", record_views.view_as_start, name="view_as_start"),
     path("access/view-as/stop/", record_views.view_as_stop, name="view_as_stop"),
     path("imports/", include("qiao.core.imports.urls")),

@@ -2,7 +2,7 @@
 data gets its queryset from `visible_to`, and asks `can` / `explain` about one record."""
 
 from .codes import PermissionCode, all_codes, is_known, register_codes
-from .engine import Explanation, can, explain, visible_to
+from .engine import Explanation, can, explain, visible_to, who_may
 from .facts import UserFact, register_user_fact, user_fact, with_user_facts
 from .registry import (
     ACTIONS,
@@ -46,5 +46,6 @@ __all__ = [
     "scopes_of",
     "user_fact",
     "visible_to",
+    "who_may",
     "with_user_facts",
 ]

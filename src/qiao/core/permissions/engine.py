@@ -136,6 +136,15 @@ def visible_to(queryset, user, action: str = "view", *, include_deleted: bool = 
     return queryset.filter(condition)
 
 
+def who_may(action: str, obj, users) -> list:
+    """The users among `users` who may `action` `obj`, each decided by `visible_to`: PERM-13's
+    question turned around, from "what may this employee do" to "who may do this". At most one
+    query per user (none for a user whose scope is None); load the users `with_user_facts`, or
+    their roles cost one more each."""
+    records = type(obj)._base_manager.filter(pk=obj.pk)
+    return [user for user in users if visible_to(records, user, action).exists()]
+
+
 def _any_switch(scopes) -> bool:
     return scopes.switch("owned_objects") or scopes.switch("visible_objects")
 
