@@ -41,6 +41,16 @@ class TestEmployeeList:
         assert names_in(client.get(reverse("org:employee_list"), {"q": "客服1"})) == ["客服1"]
         assert names_in(client.get(reverse("org:employee_list"), {"q": staff[0].phone})) == ["华东0"]
 
+    def test_org5_current_colleagues_by_default_former_ones_on_request(self, client, employee, staff):
+        staff[0].is_active = False
+        staff[0].save()
+        client.force_login(employee)
+        listed = client.get(reverse("org:employee_list"), {"q": "华东"})
+        assert "华东0" not in names_in(listed) and "华东1" in names_in(listed)
+        assert listed.context["filter"].form["is_active"].value() == "true"  # the select says so
+        assert "华东0" in names_in(client.get(reverse("org:employee_list"), {"q": "华东", "is_active": ""}))
+        assert names_in(client.get(reverse("org:employee_list"), {"q": "华东", "is_active": "false"})) == ["华东0"]
+
     def test_sorting_by_name_both_ways(self, client, employee, staff):
         client.force_login(employee)
         ascending = names_in(client.get(reverse("org:employee_list"), {"sort": "full_name", "q": "华东"}))

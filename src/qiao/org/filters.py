@@ -36,8 +36,12 @@ class EmployeeFilter(django_filters.FilterSet):
         model = User
         fields = ["q", "department", "is_active"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        if data is not None and "is_active" not in data:
+            # An address book lists current colleagues; "All" (an empty value) shows former ones too.
+            data = data.copy()
+            data["is_active"] = "true"
+        super().__init__(data, *args, **kwargs)
         self.filters["department"].queryset = Department.objects.visible_to(user)
         self.form.fields["q"].widget.attrs.update(
             {
