@@ -13,6 +13,7 @@ from qiao.core.api_records import (
     ExplainView,
     PermissionListView,
     RecycleBinViewSet,
+    ViewersView,
 )
 from qiao.core.notification_views import NotificationViewSet
 from qiao.customers.api import ContactViewSet, CustomerViewSet
@@ -61,6 +62,7 @@ urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api_token"),
     path("permissions/", PermissionListView.as_view(), name="api_permissions"),
     path("access/explain/", ExplainView.as_view(), name="api_explain"),
+    path("access/viewers/", ViewersView.as_view(), name="api_viewers"),
     path("duplicates/check/", DuplicateCheckView.as_view(), name="api_duplicates_check"),
     path("customers/map/", CustomerMapView.as_view(), name="api_customer_map"),
     path("", include(router.urls)),

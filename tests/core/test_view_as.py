@@ -54,6 +54,7 @@ def test_perm13_only_holders_of_access_explain(client, employee):
     assert client.post(reverse("view_as_start"), {"user": employee.pk}).status_code == 403
     assert client.get("/api/v1/access/explain/?user=1&target_type=customer&target_id=1").status_code == 403
     assert client.get(reverse("explain_viewers") + "?target_type=customer&target_id=1").status_code == 403
+    assert client.get("/api/v1/access/viewers/?target_type=customer&target_id=1").status_code == 403
 
 
 def test_perm13_explain_api(admin_api, scene):
@@ -105,3 +106,16 @@ def test_perm13_who_can_see_a_record_is_the_engine_asked_for_every_employee(
     assert f'data-seen-by="{len(expected)}"' in page
     assert re.findall(r'data-scope="(\w+)"', page)[-1] == "owner"  # widest scope first
     assert client.get(reverse("explain_viewers") + "?target_type=customer&target_id=999999").status_code == 404
+
+
+def test_perm13_who_can_see_a_record_through_the_api(admin_api, scene):
+    record = Customer.objects.get(name="小王的客户")
+    body = admin_api.get(f"/api/v1/access/viewers/?target_type=customer&target_id={record.pk}").json()
+    assert {viewer["id"] for viewer in body["viewers"]} == {
+        user.pk for user in User.objects.filter(org=scene.org, is_active=True) if can(fresh(user), "view", record)
+    }
+    assert next(v for v in body["viewers"] if v["id"] == scene.pk)["view_scope"] == "owner"
+    assert body["active_employees"] == User.objects.filter(org=scene.org, is_active=True).count()
+    for query in ("", "?target_type=customer&target_id=abc", "?target_type=spaceship&target_id=1"):
+        answer = admin_api.get(f"/api/v1/access/viewers/{query}")
+        assert answer.status_code == 400 and "target_id" in answer.json()

@@ -175,21 +175,38 @@ class TestOrg6Handover:
         deal = opportunity(organization, leaving)
         activity(organization, owner=leaving, starts_at=timezone.now() + timedelta(days=1))
         activity(organization, owner=leaving, starts_at=timezone.now() - timedelta(days=1))
-        expected = [("客户", 2), ("线索", 1), ("商机", 1), ("待进行的行动", 1)]
+        expected = [
+            ("customer", "客户", 2),
+            ("lead", "线索", 1),
+            ("opportunity", "商机", 1),
+            ("activity", "待进行的行动", 1),
+        ]
         with translation.override("zh-hans"):
             assert sorted(map(tuple, services.handover_summary(leaving))) == sorted(expected)
             client.force_login(admin_user)
             page = client.get(reverse("org:employee_handover", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
-        assert [(str(what), count) for what, count in page.context["summary"]] == [
-            (str(what), count) for what, count in services.handover_summary(leaving)
-        ]
-        for what, count in expected:
-            assert f'{what} <strong class="ms-1">{count}</strong>' in page.content.decode()
+        for type_code, what, count in expected:
+            assert f'data-type="{type_code}">{what} <strong class="ms-1">{count}</strong>' in page.content.decode()
         assert services.employee_handover(actor=admin_user, leaving=leaving, successor=successor) == 5
         assert fresh(their_lead).owner == successor and fresh(deal).owner == successor
         assert services.handover_summary(leaving) == []
         page = client.get(reverse("org:employee_handover", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE="en")
         assert "owns no records and has no upcoming activities" in page.content.decode()
+
+    def test_org6_through_the_api(self, admin_api, employee_api, admin_user, organization):
+        leaving = employee(organization, "销售部", role(organization, "rep", view="owner", edit="owner"))
+        successor = employee(organization, "客服部")
+        customer(organization, name="甲", owner=leaving)
+        path = f"/api/v1/users/{leaving.pk}/handover/"
+        assert admin_api.get(path).json()["will_move"] == [{"type": "customer", "label": "客户", "count": 1}]
+        assert employee_api.get(path).status_code == 403
+        assert employee_api.post(path, {"successor": successor.pk}).status_code == 403
+        refused = admin_api.post(path, {"successor": leaving.pk})
+        assert refused.status_code == 400 and "successor" in refused.json()
+        assert admin_api.post(path, {"successor": 999999}).status_code == 400
+        assert admin_api.post(path, {"successor": successor.pk, "deactivate": True}).json() == {"moved": 1}
+        assert Customer.objects.get(name="甲").owner == successor and fresh(leaving).is_active is False
+        assert admin_api.get(path).json()["will_move"] == []
 
     def test_org6_page_for_managers_only(self, client, admin_user, employee, organization):
         client.force_login(admin_user)

@@ -1,6 +1,8 @@
 """Explaining access (PERM-13): the answer for one employee and one record, shared by the page
 and the API."""
 
+from qiao.org.models import User
+
 from .permissions import ACTIONS, Scope, explain, object_type, object_type_of, scopes_of, who_may, with_user_facts
 
 
@@ -19,6 +21,11 @@ def find_record_as_system(admin, type_code: str, pk):
     if kind is None or not str(pk).isdigit():
         return None
     return kind.model.all_objects.filter(org_id=admin.org_id, pk=int(pk)).first()
+
+
+def active_employees(admin):
+    """The employees an explainer can ask about: their organization's active ones."""
+    return User.objects.visible_to(admin).filter(is_active=True).select_related("department")
 
 
 def viewers_of(record, employees) -> list[tuple[Scope, list]]:

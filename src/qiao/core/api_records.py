@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import explain_record, find_record_as_system
+from .access import active_employees, explain_record, find_record_as_system, viewers_of
 from .models import Attachment, Comment
 from .permissions import all_codes
 from .targets import dependents_visible_to, resolve_target
@@ -249,14 +249,57 @@ class ExplainView(APIView):
         responses=ExplainSerializer,
     )
     def get(self, request):
-        if not request.user.has_code("access.explain"):
-            raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
-        params = request.query_params
+        _require_explain(request)
         try:
-            employee = User.objects.visible_to(request.user).get(pk=int(params.get("user", "")))
+            employee = User.objects.visible_to(request.user).get(pk=int(request.query_params.get("user", "")))
         except (ValueError, User.DoesNotExist) as error:
             raise serializers.ValidationError({"user": [_("Unknown employee.")]}) from error
-        record = find_record_as_system(request.user, params.get("target_type", ""), params.get("target_id", ""))
-        if record is None:
-            raise serializers.ValidationError({"target_id": [_("Unknown record.")]})
-        return Response(explain_record(employee, record))
+        return Response(explain_record(employee, _record_to_explain(request)))
+
+
+def _require_explain(request) -> None:
+    if not request.user.has_code("access.explain"):
+        raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
+
+
+def _record_to_explain(request):
+    params = request.query_params
+    record = find_record_as_system(request.user, params.get("target_type", ""), params.get("target_id", ""))
+    if record is None:
+        raise serializers.ValidationError({"target_id": [_("Unknown record.")]})
+    return record
+
+
+class ViewerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    department = serializers.IntegerField(source="department_id")
+    view_scope = serializers.CharField()
+
+
+class ViewersSerializer(serializers.Serializer):
+    active_employees = serializers.IntegerField()
+    viewers = ViewerSerializer(many=True)
+
+
+class ViewersView(APIView):
+    """PERM-13 turned around: every active employee who can see this record, with their view scope
+    for its type, as on the explain page (needs `access.explain`)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("target_type", str, required=True),
+            OpenApiParameter("target_id", int, required=True),
+        ],
+        responses=ViewersSerializer,
+    )
+    def get(self, request):
+        _require_explain(request)
+        record = _record_to_explain(request)
+        employees = active_employees(request.user).order_by("department__path", "full_name")
+        viewers = []
+        for scope, people in viewers_of(record, employees):
+            for person in people:
+                person.view_scope = scope.code
+                viewers.append(person)
+        return Response(ViewersSerializer({"active_employees": employees.count(), "viewers": viewers}).data)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import explain_record, find_record_as_system, viewers_of
+from .access import active_employees, explain_record, find_record_as_system, viewers_of
 from .models import Attachment, Comment, ViewAsSession
 from .panels import Panel, register_panel
 from .permissions import ACTIONS, object_type, object_types
@@ -175,15 +175,11 @@ def _require_explain(user) -> None:
         raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
 
 
-def _active_employees(admin):
-    return User.objects.visible_to(admin).filter(is_active=True).select_related("department")
-
-
 @login_required
 def explain_page(request):
     """PERM-13: pick an employee and a record; see view / edit / delete with the rules behind each."""
     _require_explain(request.user)
-    employees = _active_employees(request.user)
+    employees = active_employees(request.user)
     employee = employees.filter(pk=request.GET.get("user") or 0).first()
     type_code = request.GET.get("target_type", "")
     record = find_record_as_system(request.user, type_code, request.GET.get("target_id", ""))
@@ -217,7 +213,7 @@ def explain_viewers(request):
     record = find_record_as_system(request.user, request.GET.get("target_type", ""), request.GET.get("target_id", ""))
     if record is None:
         raise Http404
-    employees = _active_employees(request.user).order_by("department__path", "full_name")
+    employees = active_employees(request.user).order_by("department__path", "full_name")
     groups = viewers_of(record, employees)
     return render(
         request,

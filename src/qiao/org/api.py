@@ -2,7 +2,10 @@
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from qiao.core import permissions as core_permissions
 from qiao.core.viewsets import OrgRelatedField
@@ -45,6 +48,27 @@ class UserSerializer(serializers.ModelSerializer):
             "roles",
             "is_active",
         ]
+
+
+class HandoverSerializer(serializers.Serializer):
+    """ORG-6: who takes over, and whether the leaving employee is deactivated afterwards."""
+
+    successor = OrgRelatedField(queryset=User.objects)
+    deactivate = serializers.BooleanField(default=False)
+
+
+class HandoverKindSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class HandoverSummarySerializer(serializers.Serializer):
+    will_move = HandoverKindSerializer(many=True)
+
+
+class HandoverResultSerializer(serializers.Serializer):
+    moved = serializers.IntegerField()
 
 
 def _with_parent_pk(departments):
@@ -142,6 +166,24 @@ class UserViewSet(
         if password:
             services.employee_set_password(actor=self.request.user, employee=user, password=password)
         serializer.instance = user
+
+    @extend_schema(methods=["GET"], responses=HandoverSummarySerializer)
+    @extend_schema(methods=["POST"], request=HandoverSerializer, responses=HandoverResultSerializer)
+    @action(detail=True, methods=["get", "post"], serializer_class=HandoverSerializer)
+    def handover(self, request, pk=None):
+        """ORG-6, as on the handover page: GET says what would move now (records the employee owns,
+        by type, and their upcoming activities); POST moves all of it to `successor` in one step."""
+        services.require_code(request.user, "org.manage")
+        leaving = self.get_object()
+        if request.method == "GET":
+            summary = services.handover_summary(leaving)
+            return Response(
+                {"will_move": [{"type": code, "label": str(label), "count": n} for code, label, n in summary]}
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        moved = services.employee_handover(actor=request.user, leaving=leaving, **serializer.validated_data)
+        return Response({"moved": moved})
 
 
 class RoleSerializer(serializers.ModelSerializer):

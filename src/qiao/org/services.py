@@ -312,12 +312,13 @@ def _owned_as_system(employee: User) -> list[tuple[permissions.ObjectType, Query
     return owned
 
 
-def handover_summary(employee: User) -> list[tuple[str, int]]:
-    """What a handover of `employee` would move now: (what, how many) for each kind they own any of."""
+def handover_summary(employee: User) -> list[tuple[str, str, int]]:
+    """What a handover of `employee` would move now: (type code, what, how many) for each kind
+    they own any of."""
     summary = []
     for kind, records in _owned_as_system(employee):
         if count := records.count():
-            summary.append((_("Upcoming activities") if kind.is_activity else kind.label_plural, count))
+            summary.append((kind.code, _("Upcoming activities") if kind.is_activity else kind.label_plural, count))
     return summary
 
 
