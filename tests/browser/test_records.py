@@ -47,6 +47,11 @@ def test_explain_and_role_matrix(open_page, live_server, admin_user, employee, o
     page.goto(f"{live_server.url}/access/explain/?user={employee.pk}&target_type=customer&target_id={record.pk}")
     assert page.locator("[data-action=view]").get_attribute("data-allowed") == "no"
     screenshot(page, "explain-en")
+    # Opened from the record (its shield button): who can see it, loaded after the page.
+    page.goto(f"{live_server.url}/access/explain/?target_type=customer&target_id={record.pk}")
+    page.locator(f"[data-viewer='{admin_user.pk}']").wait_for()
+    assert page.locator(f"[data-viewer='{employee.pk}']").count() == 0
+    screenshot(page, "explain-viewers-en")
     role = employee.roles.first() or organization.roles.order_by("pk").last()
     page.goto(f"{live_server.url}/org/roles/{role.pk}/edit/")
     page.select_option("select[name=scope-customer-view]", "all")

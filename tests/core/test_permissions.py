@@ -379,12 +379,21 @@ class TestPerm13Explain:
         assert "销售代表" in text and "王五" in text
 
 
-@pytest.mark.parametrize("batch", [engine.WHO_MAY_BATCH, 2])
-def test_perm13_who_may_is_can_asked_of_every_employee(organization, monkeypatch, batch):
+@pytest.mark.parametrize(("batch", "most_parameters"), [(engine.WHO_MAY_BATCH, None), (2, None), (400, 5)])
+def test_perm13_who_may_is_can_asked_of_every_employee(organization, monkeypatch, batch, most_parameters):
     """The explain page's "who can see it" (who_may) answers as `can` does for each employee, for
     main objects and activities (PERM-5's switches), deleted records, and queries asking about
-    several employees at once (batch 2 splits them into several UNION ALL queries)."""
+    several employees at once: split by WHO_MAY_BATCH, or by the database's limit on parameters."""
     monkeypatch.setattr(engine, "WHO_MAY_BATCH", batch)
+    if most_parameters is not None:
+        monkeypatch.setattr(connection.features, "max_query_params", most_parameters)
+    batches = []  # (selects, parameters) of every query who_may sends
+    send = engine._ids_of_union
+    monkeypatch.setattr(
+        engine,
+        "_ids_of_union",
+        lambda db, selects, params: batches.append((len(selects), len(params))) or send(db, selects, params),
+    )
     rep = employee(
         organization, "华东组", role(organization, "rep", view="owner", edit="owner", activity={"view": "owner"})
     )
@@ -408,3 +417,7 @@ def test_perm13_who_may_is_can_asked_of_every_employee(organization, monkeypatch
             expected = {user.pk for user in users if can(fresh(user), action, record)}
             assert {user.pk for user in who_may(action, record, users)} == expected, (record, action)
     assert {user.pk for user in who_may("view", owned, users)} >= {rep.pk, helper.pk}
+    assert all(selects <= batch for selects, _ in batches)
+    if most_parameters is not None:  # a batch holds more than one user only within the limit
+        assert all(params <= most_parameters for selects, params in batches if selects > 1)
+        assert any(selects > 1 for selects, _ in batches) or max(params for _, params in batches) > most_parameters

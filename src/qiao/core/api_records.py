@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import active_employees, explain_record, find_record_as_system, viewers_of
+from .access import active_employees, explain_record, find_record_as_system, id_from, viewers_of
 from .models import Attachment, Comment
 from .permissions import all_codes
 from .targets import dependents_visible_to, resolve_target
@@ -250,10 +250,10 @@ class ExplainView(APIView):
     )
     def get(self, request):
         _require_explain(request)
-        try:
-            employee = User.objects.visible_to(request.user).get(pk=int(request.query_params.get("user", "")))
-        except (ValueError, User.DoesNotExist) as error:
-            raise serializers.ValidationError({"user": [_("Unknown employee.")]}) from error
+        employee_id = id_from(request.query_params.get("user", ""))
+        employee = User.objects.visible_to(request.user).filter(pk=employee_id or 0).first()
+        if employee is None:
+            raise serializers.ValidationError({"user": [_("Unknown employee.")]})
         return Response(explain_record(employee, _record_to_explain(request)))
 
 

@@ -12,10 +12,12 @@ department in the subtree, `EXISTS` on the two many-to-many tables), each an ind
 no join and no DISTINCT. Counting goes branch by branch (condition.py); bench/permissions
 measures both (docs/benchmarks.md)."""
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.query import EmptyQuerySet
 from django.utils.translation import gettext as _
@@ -24,6 +26,11 @@ from .condition import Branch, IdIn, ScopeCondition
 from .registry import main_object_types, object_type_of, view_rules
 from .scopes import Scope, code_for, scopes_of
 
+# Set by `who_may` while it asks about many employees: department id → its subtree, so that the
+# employees of one department share one read. Outside it every call reads afresh, as departments
+# may have moved since.
+_shared_subtrees: ContextVar[dict | None] = ContextVar("qiao_shared_subtrees", default=None)
+
 
 def _subtree(department) -> list[int]:
     """The ids of `department` and every department below it, read first: as a list of values
@@ -31,7 +38,13 @@ def _subtree(department) -> list[int]:
     them with a search's (a subquery made it repeat the search once per department)."""
     from qiao.org.models import Department
 
-    return list(Department.objects.filter(path__startswith=department.path).values_list("pk", flat=True))
+    shared = _shared_subtrees.get()
+    if shared is not None and department.pk in shared:
+        return shared[department.pk]
+    ids = list(Department.objects.filter(path__startswith=department.path).values_list("pk", flat=True))
+    if shared is not None:
+        shared[department.pk] = ids
+    return ids
 
 
 def _related(model, field_name: str, *, by_ids: bool = False, **target_filter) -> Branch:
@@ -137,28 +150,49 @@ def visible_to(queryset, user, action: str = "view", *, include_deleted: bool = 
     return queryset.filter(condition)
 
 
-# How many users one query asks about: below SQLite's limit of 500 terms in a compound SELECT.
+# At most this many users in one query: below SQLite's limit of 500 terms in a compound SELECT.
 WHO_MAY_BATCH = 400
 
 
 def who_may(action: str, obj, users) -> list:
     """The users among `users` who may `action` `obj`, each decided by `visible_to`: PERM-13's
-    question turned around, from "what may this employee do" to "who may do this". One query per
-    WHO_MAY_BATCH users: each user's `visible_to` of the record, tagged with their id, joined with
-    UNION ALL; besides, what `visible_to` reads for each user (the department subtree of a
-    related_department scope). Load the users `with_user_facts`, or their roles cost a query each."""
+    question turned around, from "what may this employee do" to "who may do this". Each user's
+    `visible_to` of the record, tagged with their id, is compiled once; they are sent joined with
+    UNION ALL, as many per query as WHO_MAY_BATCH and the database's limit on parameters allow.
+    The employees of one department share their subtree's read. Load the users
+    `with_user_facts`, or their roles cost a query each."""
     users = list(users)
     record = type(obj)._base_manager.filter(pk=obj.pk).order_by()  # no ORDER BY inside a compound
-    asks = []
-    for user in users:
-        visible = visible_to(record, user, action)
-        if not isinstance(visible, EmptyQuerySet):
-            asks.append(visible.annotate(qiao_who=Value(user.pk, output_field=IntegerField())).values_list("qiao_who"))
-    allowed = set()
-    for start in range(0, len(asks), WHO_MAY_BATCH):
-        first, *others = asks[start : start + WHO_MAY_BATCH]
-        allowed.update(user_id for (user_id,) in first.union(*others, all=True))
+    database = connections[record.db]
+    most_parameters = database.features.max_query_params
+    allowed: set[int] = set()
+    batch: list[str] = []
+    parameters: list = []
+    sharing = _shared_subtrees.set({})
+    try:
+        for user in users:
+            visible = visible_to(record, user, action)
+            if isinstance(visible, EmptyQuerySet):
+                continue
+            tagged = visible.annotate(qiao_who=Value(user.pk, output_field=IntegerField())).values_list("qiao_who")
+            sql, own_parameters = tagged.query.sql_with_params()
+            too_many = most_parameters and len(parameters) + len(own_parameters) > most_parameters
+            if batch and (len(batch) == WHO_MAY_BATCH or too_many):
+                allowed.update(_ids_of_union(database, batch, parameters))
+                batch, parameters = [], []
+            batch.append(sql)
+            parameters.extend(own_parameters)
+        if batch:
+            allowed.update(_ids_of_union(database, batch, parameters))
+    finally:
+        _shared_subtrees.reset(sharing)
     return [user for user in users if user.pk in allowed]
+
+
+def _ids_of_union(database, selects: list[str], parameters: list) -> list[int]:
+    with database.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), parameters)
+        return [user_id for (user_id,) in cursor.fetchall()]
 
 
 def _any_switch(scopes) -> bool:

@@ -87,6 +87,19 @@
     enhanceLookups(root);
   }
 
+  // A part loaded after its page (data-failed holds what to say) replaces its spinner with that
+  // message when the request fails or the server answers with an error; htmx swaps nothing then.
+  function showFailure(event) {
+    var element = event.detail.elt;
+    if (!element || !element.dataset.failed) return;
+    var message = document.createElement("div");
+    message.className = "card-body text-danger";
+    message.textContent = element.dataset.failed;
+    element.replaceChildren(message);
+  }
+  document.addEventListener("htmx:responseError", showFailure);
+  document.addEventListener("htmx:sendError", showFailure);
+
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });
   document.addEventListener("htmx:afterSettle", function (event) { setUp(event.target); });
 })();
