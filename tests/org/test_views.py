@@ -104,6 +104,13 @@ class TestEmployeeForm:
         assert html.count("invalid-feedback") >= 4 and 'aria-invalid="true"' in html
         assert User.objects.count() == count
 
+    def test_role_boxes_are_drawn_as_the_ui_kit_draws_check_boxes(self, client, admin_user, organization):
+        client.force_login(admin_user)
+        html = client.get(reverse("org:employee_add")).content.decode()
+        boxes = re.findall(r'<input type="checkbox" name="roles"[^>]*>', html)
+        assert len(boxes) == organization.roles.count()
+        assert all('class="form-check-input"' in box for box in boxes)
+
     def test_weak_password_and_taken_username_come_back_from_the_service(self, client, admin_user, employee):
         client.force_login(admin_user)
         data = {

@@ -22,8 +22,11 @@ class StyledFormMixin:
         for field in self.fields.values():
             widget = field.widget
             if getattr(widget, "input_type", None) in {"checkbox", "radio"}:
-                continue
-            css = "form-select" if widget.__class__.__name__ in {"Select", "SelectMultiple"} else "form-control"
+                css = "form-check-input"  # lists of boxes are drawn box by box (core/_form_field.html)
+            elif widget.__class__.__name__ in {"Select", "SelectMultiple"}:
+                css = "form-select"
+            else:
+                css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def add_error(self, field, error):

@@ -27,7 +27,7 @@ class VerificationCallForm(StyledFormMixin, forms.Form):
     name_check = forms.ChoiceField(
         label=gettext_lazy("Shop name"),
         choices=CHECK_CHOICES,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
         required=False,
     )
     corrected_name = forms.CharField(
@@ -36,7 +36,7 @@ class VerificationCallForm(StyledFormMixin, forms.Form):
     address_check = forms.ChoiceField(
         label=gettext_lazy("Address"),
         choices=CHECK_CHOICES,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
         required=False,
     )
     corrected_address = forms.CharField(
@@ -46,13 +46,13 @@ class VerificationCallForm(StyledFormMixin, forms.Form):
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"),
         choices=choices.Gender.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
         required=False,
     )
     attitude = forms.ChoiceField(
         label=gettext_lazy("Attitude"),
         choices=choices.Attitude.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,
         required=False,
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

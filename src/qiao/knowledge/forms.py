@@ -40,7 +40,7 @@ class ArticleForm(StyledFormMixin, forms.Form):
         label=_("Restricted to roles"),
         queryset=Role.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked and everyone who may browse the knowledge base can read the article."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
