@@ -3,6 +3,7 @@ and the API."""
 
 from qiao.org.models import User
 
+from .forms import whole_number
 from .permissions import ACTIONS, Scope, explain, object_type, object_type_of, scopes_of, who_may, with_user_facts
 
 
@@ -18,19 +19,10 @@ def find_record_as_system(admin, type_code: str, pk):
     """Any record of the admin's organization, deleted or not: explaining is about other people's
     access, so the admin's own scope does not limit it (the `access.explain` permission does)."""
     kind = object_type(type_code)
-    record_id = id_from(pk)
+    record_id = whole_number(pk)
     if kind is None or record_id is None:
         return None
     return kind.model.all_objects.filter(org_id=admin.org_id, pk=record_id).first()
-
-
-def id_from(value) -> int | None:
-    """A record id typed into a query string, or None: only ASCII digits (`str.isdigit` also
-    accepts "²", which `int` refuses), and no more than a database integer holds."""
-    text = str(value)
-    if not (text.isascii() and text.isdigit()) or int(text) > 2**63 - 1:
-        return None
-    return int(text)
 
 
 def active_employees(admin):

@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import active_employees, explain_record, find_record_as_system, id_from, viewers_of
+from .access import active_employees, explain_record, find_record_as_system, viewers_of
+from .forms import whole_number
 from .models import Attachment, Comment
 from .permissions import all_codes
 from .targets import dependents_visible_to, resolve_target
@@ -250,7 +251,7 @@ class ExplainView(APIView):
     )
     def get(self, request):
         _require_explain(request)
-        employee_id = id_from(request.query_params.get("user", ""))
+        employee_id = whole_number(request.query_params.get("user"))
         employee = User.objects.visible_to(request.user).filter(pk=employee_id or 0).first()
         if employee is None:
             raise serializers.ValidationError({"user": [_("Unknown employee.")]})

@@ -40,6 +40,20 @@ class StyledFormMixin:
                     attrs["aria-invalid"] = "true"
 
 
+# The largest id a database integer column holds; a larger one is "not found", never a 500.
+MAX_ID = 2**63 - 1
+
+
+def whole_number(value, default: int | None = None) -> int | None:
+    """A non-negative whole number typed into a query string or form (an id, a page, a version),
+    or `default`. Only ASCII digits: `str.isdigit` also accepts "²", which `int` refuses (a 500),
+    and nothing larger than a database integer holds."""
+    text = str(value if value is not None else "")
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        return default
+    return int(text)
+
+
 def field_error(field: str, message: str, code: str) -> ValidationError:
     """A ValidationError naming the field it belongs to and carrying the error code."""
     return ValidationError({field: ValidationError(message, code=code)})
@@ -111,7 +125,7 @@ class LookupSelect(forms.Select):
         )
 
     def optgroups(self, name, value, attrs=None):
-        chosen = [item for item in value if str(item).isdigit()]
+        chosen = [number for item in value if (number := whole_number(item)) is not None]
         queryset = self.choices.queryset.filter(pk__in=chosen) if chosen else []
         options = [self.create_option(name, "", self.empty_label, not chosen, 0)]
         options += [self.create_option(name, str(c.pk), str(c), True, i + 1) for i, c in enumerate(queryset)]

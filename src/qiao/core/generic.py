@@ -15,7 +15,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from . import panels, services
-from .forms import add_service_errors
+from .forms import add_service_errors, whole_number
 from .permissions import can, object_type_of
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -320,7 +320,7 @@ def historical_values(record, history_id: int) -> dict | None:
     """The values `record` had in one version of its history, as data for `main_object_update`:
     every field people edit, and the many-to-many relations kept in the history (targets that no
     longer exist are left out). None when the version is not one of this record's."""
-    historical = record.history.filter(history_id=history_id).first() if str(history_id).isdigit() else None
+    historical = record.history.filter(history_id=whole_number(history_id, default=0)).first()
     if historical is None:
         return None
     data = {}
@@ -357,9 +357,7 @@ class RecordRevertView(RecordView):
             data = historical_values(record, history_id)
             if data is None:
                 raise Http404
-            services.main_object_update(
-                actor=request.user, obj=record, data=data, version=int(version) if version.isdigit() else None
-            )
+            services.main_object_update(actor=request.user, obj=record, data=data, version=whole_number(version))
         except services.StaleVersion:
             messages.error(
                 request,

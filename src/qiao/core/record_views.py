@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import active_employees, explain_record, find_record_as_system, id_from, viewers_of
+from .access import active_employees, explain_record, find_record_as_system, viewers_of
+from .forms import whole_number
 from .models import Attachment, Comment, ViewAsSession
 from .panels import Panel, register_panel
 from .permissions import ACTIONS, object_type, object_types
@@ -180,7 +181,7 @@ def explain_page(request):
     """PERM-13: pick an employee and a record; see view / edit / delete with the rules behind each."""
     _require_explain(request.user)
     employees = active_employees(request.user)
-    employee = employees.filter(pk=id_from(request.GET.get("user", "")) or 0).first()
+    employee = employees.filter(pk=whole_number(request.GET.get("user")) or 0).first()
     type_code = request.GET.get("target_type", "")
     record = find_record_as_system(request.user, type_code, request.GET.get("target_id", ""))
     answer = explain_record(employee, record) if employee and record else None
@@ -232,7 +233,7 @@ def explain_viewers(request):
 @require_POST
 def view_as_start(request):
     _require_explain(request.user)
-    employee = User.objects.visible_to(request.user).filter(pk=id_from(request.POST.get("user", "")) or 0).first()
+    employee = User.objects.visible_to(request.user).filter(pk=whole_number(request.POST.get("user")) or 0).first()
     if employee is None:
         raise Http404
     session = ViewAsSession.objects.create(org=request.user.org, admin=request.user, viewed_as=employee)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404
 
+from .forms import whole_number
 from .permissions import can, main_object_types, object_type, object_type_of
 
 _target_models: dict[str, type] = {}
@@ -37,9 +38,10 @@ def allowed(user, action: str, obj) -> bool:
 def resolve_target(user, target_type: str, target_id) -> object:
     """The record the user names, if they can view it; anything else is "not found" (PERM-3)."""
     model = target_model(str(target_type))
-    if model is None or not str(target_id).isdigit():
+    record_id = whole_number(target_id)
+    if model is None or record_id is None:
         raise Http404
-    obj = model.objects.visible_to(user, "view").filter(pk=int(target_id)).first()
+    obj = model.objects.visible_to(user, "view").filter(pk=record_id).first()
     if obj is None:
         raise Http404
     return obj

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from qiao.core import services as core_services
 from qiao.core.api import Conflict, FilterBackend
+from qiao.core.forms import whole_number
 from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label, linked_name
 
 from . import queries, services
@@ -153,7 +154,8 @@ class CustomerFilter(django_filters.FilterSet):
     def by_tag(self, queryset, name, value):
         value = value.strip()
         tags = Tag.objects.filter(org_id=self.request.user.org_id)
-        tags = tags.filter(pk=_int(value)) if value.isascii() and value.isdigit() else tags.filter(name=value)
+        tag_id = whole_number(value)
+        tags = tags.filter(pk=tag_id) if tag_id is not None else tags.filter(name=value)
         return queryset.filter(pk__in=Customer.tags.through.objects.filter(tag__in=tags).values("customer_id"))
 
 
@@ -303,7 +305,9 @@ class ContactViewSet(viewsets.ModelViewSet):
         """Brings back a deleted contact of a customer the user may edit."""
         visible_customers = Customer.objects.visible_to(request.user).values("pk")
         contact = (
-            Contact.all_objects.filter(org_id=request.user.org_id, customer__in=visible_customers, pk=_int(pk))
+            Contact.all_objects.filter(
+                org_id=request.user.org_id, customer__in=visible_customers, pk=whole_number(pk, default=0)
+            )
             .exclude(deleted_at=None)
             .select_related("customer")
             .first()
@@ -314,8 +318,3 @@ class ContactViewSet(viewsets.ModelViewSet):
         return Response(
             ContactSerializer(contact, context=self.get_serializer_context()).data, status=status.HTTP_200_OK
         )
-
-
-def _int(value) -> int:
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**63 else 0

@@ -13,14 +13,13 @@ from rest_framework.response import Response
 
 from qiao.core import services as core_services
 from qiao.core.api import Conflict
+from qiao.core.forms import MAX_ID
 from qiao.core.viewsets import MainObjectSerializer, MainObjectViewSet, OrgRelatedField, choice_label
 from qiao.org.models import User
 
 from . import leads, pool_services
 from .leads import targets as lead_targets
 from .models import Customer, Lead, LeadStatus, ReferralReward
-
-MAX_ID = 2**63 - 1  # ids beyond the database's integer are "not found", never a server error
 
 
 class LeadSerializer(MainObjectSerializer):

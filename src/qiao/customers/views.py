@@ -15,7 +15,7 @@ from django_htmx.http import retarget
 
 from qiao.core import panels
 from qiao.core import services as core_services
-from qiao.core.forms import add_service_errors
+from qiao.core.forms import add_service_errors, whole_number
 from qiao.core.generic import (
     EXPORT_FORMATS,
     RecordDeleteView,
@@ -225,11 +225,10 @@ def duplicate_check(request):
     """The live duplicate panel of the customer form (CUS-8): the customers the one check holds to
     be the one being typed, as the user may see them (PERM-3); the customer being edited is left
     out."""
-    exclude = request.GET.get("exclude", "")
     report = services.customer_duplicates(
         viewer=request.user,
         data=request.GET,
-        exclude=int(exclude) if exclude.isascii() and exclude.isdigit() and len(exclude) < 19 else None,
+        exclude=whole_number(request.GET.get("exclude")),
     )
     return render(request, "customers/_duplicate_panel.html", {"duplicates": report})
 

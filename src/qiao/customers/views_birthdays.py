@@ -16,13 +16,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qiao.core.forms import MAX_ID, whole_number
+
 from . import birthday_calendar
 from .models import Customer
 from .services import contacts_visible_to
 
 
 def _number(text: str | None, low: int, high: int) -> int | None:
-    return int(text) if text and text.isdigit() and low <= int(text) <= high else None
+    number = whole_number(text)
+    return number if number is not None and low <= number <= high else None
 
 
 def _weeks(year: int, month: int, entries) -> list[list[dict]]:
@@ -82,13 +85,13 @@ def birthday_calendar_page(request):
 @require_POST
 def birthday_greet(request):
     """Records a greeting (MKT-3) for the boss of `customer`, or for its `contact`, and goes back."""
-    customer_id = _number(request.POST.get("customer"), 1, 2**63 - 1)
+    customer_id = _number(request.POST.get("customer"), 1, MAX_ID)
     customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first() if customer_id else None
     if customer is None:
         raise Http404
     contact = None
     if request.POST.get("contact"):
-        contact_id = _number(request.POST.get("contact"), 1, 2**63 - 1)
+        contact_id = _number(request.POST.get("contact"), 1, MAX_ID)
         contact = (
             contacts_visible_to(request.user).filter(pk=contact_id, customer=customer).first() if contact_id else None
         )

@@ -20,6 +20,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qiao.core.forms import whole_number
 from qiao.core.generic import RecordDetailView
 from qiao.core.permissions import can
 
@@ -202,7 +203,7 @@ def duplicates_page(request):
 
 
 def _visible_customer(user, pk) -> Customer:
-    customer = Customer.objects.visible_to(user).filter(pk=pk).first() if str(pk).isdigit() else None
+    customer = Customer.objects.visible_to(user).filter(pk=whole_number(pk, default=0)).first()
     if customer is None:
         raise Http404
     return customer

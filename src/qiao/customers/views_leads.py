@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from qiao.core import services as core_services
 from qiao.core.filters import MainObjectFilter
-from qiao.core.forms import LookupSelect, MainObjectForm, StyledFormMixin
+from qiao.core.forms import LookupSelect, MainObjectForm, StyledFormMixin, whole_number
 from qiao.core.generic import RecordDeleteView, RecordDetailView, RecordEditView, RecordListView
 from qiao.core.permissions import can
 from qiao.core.tables import Table
@@ -257,11 +257,6 @@ def _visible_lead(request, pk: int) -> Lead:
     return lead
 
 
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
-
-
 STALE_MESSAGE = gettext_lazy(
     "Someone else changed this lead while you were looking at it. Check the page and try again."
 )
@@ -278,7 +273,7 @@ def lead_status(request, pk: int):
             lead=lead,
             status=request.POST.get("status", ""),
             reason=request.POST.get("reason", ""),
-            version=_version(request),
+            version=whole_number(request.POST.get("version")),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -382,7 +377,7 @@ def lead_convert(request, pk: int):
 
 
 def _visible_customer(user, pk: str) -> Customer:
-    customer = Customer.objects.visible_to(user).filter(pk=int(pk)).first() if pk.isdigit() else None
+    customer = Customer.objects.visible_to(user).filter(pk=whole_number(pk) or 0).first()
     if customer is None:
         raise Http404
     return customer
@@ -459,9 +454,10 @@ def targets(request):
         changed, problems = 0, []
         by_pk = {employee.pk: employee for employee in team}
         for key, value in request.POST.items():
-            if not key.startswith("target-") or not key[7:].isdigit() or int(key[7:]) not in by_pk:
+            employee = by_pk.get(whole_number(key.removeprefix("target-"))) if key.startswith("target-") else None
+            if employee is None:
                 continue
-            employee, value = by_pk[int(key[7:])], value.strip()
+            value = value.strip()
             try:
                 number = int(value) if value else None
             except ValueError:

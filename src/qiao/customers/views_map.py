@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qiao.core.forms import whole_number
 from qiao.core.services import StaleVersion
 
 from . import customer_map
@@ -101,11 +102,6 @@ def _visible_customer(request, pk: int) -> Customer:
     return customer
 
 
-def _version(request) -> int | None:
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
-
-
 @login_required
 @require_POST
 def set_location(request, pk: int):
@@ -119,7 +115,7 @@ def set_location(request, pk: int):
         customer_map.customer_set_location(
             actor=request.user,
             customer=customer,
-            version=_version(request),
+            version=whole_number(request.POST.get("version")),
             latitude=request.POST.get("latitude"),
             longitude=request.POST.get("longitude"),
             use_district_centre=bool(request.POST.get("use_district_centre")),

@@ -12,6 +12,7 @@ from rest_framework import filters, mixins, permissions, serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
 from qiao.core.api import Conflict, FilterBackend
+from qiao.core.forms import MAX_ID, whole_number
 from qiao.core.permissions import object_type
 from qiao.core.targets import resolve_target
 from qiao.core.viewsets import OrgRelatedField
@@ -19,8 +20,6 @@ from qiao.org.models import Role
 
 from . import queries, services
 from .models import MANAGE, Article, Category, KnowledgeLink
-
-MAX_ID = queries.MAX_ID
 
 
 class KnowledgeWrites(permissions.BasePermission):
@@ -290,13 +289,13 @@ class KnowledgeLinkViewSet(
         params = self.request.query_params
         target_type, target_id = params.get("target_type"), params.get("target_id")
         if target_type or target_id:
-            if queries.parse_id(target_id) is None:
+            if whole_number(target_id) is None:
                 raise Http404
             target = resolve_target(self.request.user, target_type or "", target_id)
             links = links.filter(target_type__model=target._meta.model_name, target_id=target.pk)
         article = params.get("article")
         if article is not None:
-            pk = queries.parse_id(article)
+            pk = whole_number(article)
             links = links.filter(article_id=pk) if pk is not None else links.none()
         return links
 

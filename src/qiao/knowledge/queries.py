@@ -10,16 +10,6 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from .models import Article, Category
 
 MAX_TERMS = 10
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value) -> int | None:
-    """An id from a query string or a form: ASCII digits within the database's range, else None
-    (`"²".isdigit()` is true, and a 30-digit number overflows SQLite)."""
-    value = str(value or "")
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
-        return None
-    return int(value)
 
 
 def search_terms(text: str | None) -> list[str]:

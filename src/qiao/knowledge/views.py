@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from qiao.core import panels
-from qiao.core.forms import add_service_errors
+from qiao.core.forms import add_service_errors, whole_number
 from qiao.core.permissions import object_type, object_type_of
 from qiao.core.targets import dependents_of, resolve_target
 
@@ -33,7 +33,7 @@ def _require_browse(user) -> None:
 
 
 def _selected_category(request) -> Category | None:
-    pk = queries.parse_id(request.GET.get("category"))
+    pk = whole_number(request.GET.get("category"))
     if pk is None:
         return None
     return Category.objects.visible_to(request.user).filter(pk=pk).first()
@@ -269,7 +269,7 @@ def _main_object(request, type_code: str, pk: int):
 @require_POST
 def link_add(request, type_code: str, pk: int):
     record = _main_object(request, type_code, pk)
-    pk = queries.parse_id(request.POST.get("article"))
+    pk = whole_number(request.POST.get("article"))
     article = Article.objects.visible_to(request.user).filter(pk=pk).first() if pk is not None else None
     try:
         link = services.knowledge_link_add(actor=request.user, target=record, article=article)

@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from qiao.core.forms import whole_number
 from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
 from qiao.core.services import StaleVersion
 from qiao.core.viewsets import (
@@ -435,8 +436,7 @@ class OpportunityViewSet(MainObjectViewSet):
     def forecast(self, request):
         """Expected revenue by month and owner, weighted by stage probability (OPP-7), in one
         currency (amounts in different currencies are never added up)."""
-        months = request.query_params.get("months", "6")
-        months = min(max(int(months), 1), 24) if months.isdigit() else 6
+        months = queries.forecast_months(request.query_params.get("months"))
         currency = known_currency(request.query_params.get("currency", DEFAULT_CURRENCY))
         if currency is None:
             raise exceptions.ValidationError(
@@ -567,9 +567,9 @@ class CompetitorViewSet(viewsets.ModelViewSet):
             return Competitor.objects.none()
         visible = Opportunity.objects.visible_to(user).values("pk")
         queryset = Competitor.objects.filter(org_id=user.org_id, opportunity__in=visible)
-        opportunity = self.request.query_params.get("opportunity", "")
-        if opportunity.isdigit():
-            queryset = queryset.filter(opportunity_id=int(opportunity))
+        opportunity_id = whole_number(self.request.query_params.get("opportunity"))
+        if opportunity_id is not None:
+            queryset = queryset.filter(opportunity_id=opportunity_id)
         return queryset.order_by("name", "pk")
 
     def get_serializer(self, *args, **kwargs):

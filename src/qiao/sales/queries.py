@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qiao.core.forms import whole_number
 from qiao.core.money import DEFAULT_CURRENCY, currency_order
 from qiao.core.permissions.condition import piecewise
 
@@ -158,6 +159,12 @@ def month_starts(first: dt.date, count: int) -> list[dt.date]:
         months.append(dt.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def forecast_months(value) -> int:
+    """How many months a forecast asked for covers: 1 to 24, 6 when not a number."""
+    months = whole_number(value)
+    return 6 if months is None else min(max(months, 1), 24)
 
 
 def forecast(

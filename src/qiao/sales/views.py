@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from qiao.contracts.forms import ContractWinForm
 from qiao.contracts.models import Contract
 from qiao.core import panels
-from qiao.core.forms import add_service_errors
+from qiao.core.forms import add_service_errors, whole_number
 from qiao.core.generic import RecordDeleteView, RecordDetailView, RecordEditView, RecordListView, RecordView
 from qiao.core.permissions import can
 from qiao.core.services import StaleVersion
@@ -71,10 +71,6 @@ class ReviewQueueView(OpportunityListView):
 
     def list_context(self, record_filter, table) -> dict:
         return {"title": _("Registrations waiting for review"), "is_review_queue": True}
-
-
-def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
 
 
 def visible_opportunity(request, pk: int) -> Opportunity:
@@ -157,7 +153,7 @@ class OpportunityEditView(OpportunityViews, RecordEditView):
     def get(self, request, pk: int | None = None):
         record = self.get_record(pk, "edit") if pk else self.require_add()
         form = self.form(record)
-        if record is None and (customer_id := _int(request.GET.get("customer"))):
+        if record is None and (customer_id := whole_number(request.GET.get("customer"))):
             customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
             if customer is not None:
                 form.initial.update(
@@ -214,7 +210,7 @@ def _transition_view(call_service, success_for):
     @require_POST
     def view(request, pk: int):
         record = visible_opportunity(request, pk)
-        done, result = _run(request, lambda: call_service(request, record, _int(request.POST.get("version"))))
+        done, result = _run(request, lambda: call_service(request, record, whole_number(request.POST.get("version"))))
         if done:
             messages.success(request, success_for(result))
         return _detail(record)
@@ -267,7 +263,7 @@ override = _transition_view(
 
 
 def move_stage_view(request, record, version):
-    stage = Stage.objects.filter(org_id=request.user.org_id, pk=_int(request.POST.get("stage")) or 0).first()
+    stage = Stage.objects.filter(org_id=request.user.org_id, pk=whole_number(request.POST.get("stage")) or 0).first()
     if stage is None:
         raise ValidationError(_("Choose a stage."))
     return services.opportunity_move_stage(actor=request.user, opportunity=record, stage=stage, version=version)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qiao.core.forms import add_service_errors
+from qiao.core.forms import add_service_errors, whole_number
 from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
 from qiao.org.services import require_code
 
@@ -72,7 +72,7 @@ def kanban_column(request, stage_pk: int):
     stage = Stage.objects.filter(org_id=request.user.org_id, pk=stage_pk, kind=StageKind.OPEN).first()
     if stage is None:
         raise Http404
-    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 2
+    page = whole_number(request.GET.get("page"), default=2)
     cards, has_more = queries.column_cards(request.user, stage, page=page, base=_board_filter(request).qs)
     _mark_cards(request.user, cards)
     return render(
@@ -119,8 +119,7 @@ def forecast(request):
     first_month = _date(
         request.GET.get("first_month", "") + "-01" if len(request.GET.get("first_month", "")) == 7 else ""
     )
-    months = request.GET.get("months", "6")
-    months = min(max(int(months), 1), 24) if months.isdigit() else 6
+    months = queries.forecast_months(request.GET.get("months"))
     currency = known_currency(request.GET.get("currency")) or DEFAULT_CURRENCY
     report = queries.forecast(
         request.user, first_month=first_month, months=months, currency=currency, base=board_filter.qs

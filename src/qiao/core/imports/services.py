@@ -36,6 +36,7 @@ from qiao.core import services as core_services
 from qiao.core.models import ImportIssue, ImportJob
 from qiao.core.permissions import object_type
 
+from ..forms import whole_number
 from . import reading
 from .definition import EmployeeDirectory, Importer, ImportField, ParseContext, importer_for
 from .inserting import RowInserter
@@ -162,7 +163,7 @@ def import_job_map_columns(*, actor, job: ImportJob, mapping: dict[str, str]) ->
     for position, name in mapping.items():
         if not name:
             continue
-        if not (str(position).isdigit() and int(position) < len(job.headers)) or importer.field(name) is None:
+        if whole_number(position, default=len(job.headers)) >= len(job.headers) or importer.field(name) is None:
             errors.append(_("Unknown column or field."))
             continue
         if name in cleaned.values():

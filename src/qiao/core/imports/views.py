@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qiao.core import services as core_services
 from qiao.core.models import ImportIssue, ImportJob
 
+from ..forms import whole_number
 from . import services
 from .definition import NOT_IMPORTED, Importer, importer_for
 from .template import build_template
@@ -180,14 +181,14 @@ def import_job_progress(request, pk: int):
 def import_job_decide(request, pk: int):
     """Skip or import anyway: one possible duplicate (`row`), or all of them."""
     job = _own_job(request, pk)
-    row = request.POST.get("row", "")
-    rows = [int(row)] if row.isdigit() else None
+    row = whole_number(request.POST.get("row"))
+    rows = [row] if row is not None else None
     try:
         services.import_job_decide(actor=request.user, job=job, decision=request.POST.get("decision", ""), rows=rows)
     except ValidationError as error:
         return _refused(request, job, error)
-    page = request.POST.get("page", "")
-    query = f"?duplicates={page}" if page.isdigit() else ""
+    page = whole_number(request.POST.get("page"))
+    query = f"?duplicates={page}" if page is not None else ""
     return redirect(reverse("import_job", args=[pk]) + query + "#duplicates")
 
 
