@@ -1,10 +1,18 @@
 """Explaining access (PERM-13): the answer for one employee and one record, shared by the page
 and the API."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from qiao.org.models import User
 
 from .forms import whole_number
 from .permissions import ACTIONS, Scope, explain, object_type, object_type_of, scopes_of, who_may, with_user_facts
+
+
+def require_explain(user) -> None:
+    if not user.has_code("access.explain"):
+        raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
 
 
 def explain_record(user, record) -> dict:
@@ -30,12 +38,13 @@ def active_employees(admin):
     return User.objects.visible_to(admin).filter(is_active=True).select_related("department")
 
 
-def viewers_of(record, employees) -> list[tuple[Scope, list]]:
-    """The employees who can see `record`, grouped by their view scope for its type, widest first.
-    Scope None gathers those who see it through a rule beyond the scopes (the public pool, the
-    activity switches)."""
+def viewers_of(admin, record) -> tuple[list[tuple[Scope, list]], int]:
+    """Who can see `record` among the active employees `admin` can ask about, grouped by their view
+    scope for its type, widest first, and how many active employees there are. Scope None gathers
+    those who see it through a rule beyond the scopes (the public pool, the activity switches)."""
     kind = object_type_of(record)
+    employees = active_employees(admin).order_by("department__path", "full_name")
     groups: dict[Scope, list] = {}
     for employee in who_may("view", record, with_user_facts(employees)):
         groups.setdefault(scopes_of(employee).scope(kind.code, "view"), []).append(employee)
-    return sorted(groups.items(), key=lambda group: -group[0])
+    return sorted(groups.items(), key=lambda group: -group[0]), employees.count()

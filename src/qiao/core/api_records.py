@@ -6,14 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import active_employees, explain_record, find_record_as_system, viewers_of
+from .access import explain_record, find_record_as_system, require_explain, viewers_of
 from .forms import whole_number
 from .models import Attachment, Comment
 from .permissions import all_codes
@@ -250,17 +249,12 @@ class ExplainView(APIView):
         responses=ExplainSerializer,
     )
     def get(self, request):
-        _require_explain(request)
+        require_explain(request.user)
         employee_id = whole_number(request.query_params.get("user"))
         employee = User.objects.visible_to(request.user).filter(pk=employee_id or 0).first()
         if employee is None:
             raise serializers.ValidationError({"user": [_("Unknown employee.")]})
         return Response(explain_record(employee, _record_to_explain(request)))
-
-
-def _require_explain(request) -> None:
-    if not request.user.has_code("access.explain"):
-        raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
 
 
 def _record_to_explain(request):
@@ -295,12 +289,12 @@ class ViewersView(APIView):
         responses=ViewersSerializer,
     )
     def get(self, request):
-        _require_explain(request)
+        require_explain(request.user)
         record = _record_to_explain(request)
-        employees = active_employees(request.user).order_by("department__path", "full_name")
+        groups, employee_count = viewers_of(request.user, record)
         viewers = []
-        for scope, people in viewers_of(record, employees):
+        for scope, people in groups:
             for person in people:
                 person.view_scope = scope.code
                 viewers.append(person)
-        return Response(ViewersSerializer({"active_employees": employees.count(), "viewers": viewers}).data)
+        return Response(ViewersSerializer({"active_employees": employee_count, "viewers": viewers}).data)

@@ -3,7 +3,7 @@ PERM-7), the record's history, the recycle bin (PERM-11), and explain / view-as 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from qiao.org.models import User
 
 from . import attachments, comments, recycle_bin
-from .access import active_employees, explain_record, find_record_as_system, viewers_of
+from .access import active_employees, explain_record, find_record_as_system, require_explain, viewers_of
 from .forms import whole_number
 from .models import Attachment, Comment, ViewAsSession
 from .panels import Panel, register_panel
@@ -171,15 +171,10 @@ def recycle_bin_action(request, type_code: str, pk: int, action: str):
 # --- explain and view-as -------------------------------------------------------------------------
 
 
-def _require_explain(user) -> None:
-    if not user.has_code("access.explain"):
-        raise PermissionDenied(_("Explaining access needs the permission “access.explain”."))
-
-
 @login_required
 def explain_page(request):
     """PERM-13: pick an employee and a record; see view / edit / delete with the rules behind each."""
-    _require_explain(request.user)
+    require_explain(request.user)
     employees = active_employees(request.user)
     employee = employees.filter(pk=whole_number(request.GET.get("user")) or 0).first()
     type_code = request.GET.get("target_type", "")
@@ -210,12 +205,11 @@ def explain_viewers(request):
     """PERM-13 turned around, for the explain page opened from a record: every active employee who
     can see it, by view scope. A request of its own, loaded after the page, since it asks the
     engine once per employee."""
-    _require_explain(request.user)
+    require_explain(request.user)
     record = find_record_as_system(request.user, request.GET.get("target_type", ""), request.GET.get("target_id", ""))
     if record is None:
         raise Http404
-    employees = active_employees(request.user).order_by("department__path", "full_name")
-    groups = viewers_of(record, employees)
+    groups, employee_count = viewers_of(request.user, record)
     return render(
         request,
         "core/_explain_viewers.html",
@@ -224,7 +218,7 @@ def explain_viewers(request):
             "type_code": record._meta.model_name,
             "groups": groups,
             "seen_by": sum(len(people) for _scope, people in groups),
-            "employee_count": employees.count(),
+            "employee_count": employee_count,
         },
     )
 
@@ -232,7 +226,7 @@ def explain_viewers(request):
 @login_required
 @require_POST
 def view_as_start(request):
-    _require_explain(request.user)
+    require_explain(request.user)
     employee = User.objects.visible_to(request.user).filter(pk=whole_number(request.POST.get("user")) or 0).first()
     if employee is None:
         raise Http404
