@@ -187,6 +187,13 @@ class TestOrg6Handover:
             page = client.get(reverse("org:employee_handover", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
         for type_code, what, count in expected:
             assert f'data-type="{type_code}">{what} <strong class="ms-1">{count}</strong>' in page.content.decode()
+        with translation.override("en"):  # labels as headings, like the page's other chips
+            assert sorted(what for _code, what, _count in services.handover_summary(leaving)) == [
+                "Customers",
+                "Leads",
+                "Opportunities",
+                "Upcoming activities",
+            ]
         assert services.employee_handover(actor=admin_user, leaving=leaving, successor=successor) == 5
         assert fresh(their_lead).owner == successor and fresh(deal).owner == successor
         assert services.handover_summary(leaving) == []

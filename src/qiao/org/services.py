@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from qiao.core import permissions
@@ -318,7 +319,8 @@ def handover_summary(employee: User) -> list[tuple[str, str, int]]:
     summary = []
     for kind, records in _owned_as_system(employee):
         if count := records.count():
-            summary.append((kind.code, _("Upcoming activities") if kind.is_activity else kind.label_plural, count))
+            what = _("Upcoming activities") if kind.is_activity else capfirst(kind.label_plural)
+            summary.append((kind.code, what, count))
     return summary
 
 
