@@ -2,13 +2,11 @@
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from qiao.core.permissions import ACTIONS, Scope, can, engine, explain, who_may, with_user_facts
+from qiao.core.permissions import Scope, can, explain
 from qiao.customers.models import Customer
-from qiao.org.models import User
 from tests.factories import OrganizationFactory
-from tests.permissions_helpers import activity, customer, employee, fresh, role
+from tests.permissions_helpers import activity, customer, employee, role
 
 # The organization of every test: 测试公司 → 销售部 → 华东组, and 客服部 beside 销售部.
 
@@ -377,47 +375,3 @@ class TestPerm13Explain:
         assert answer.scope == Scope.OWNER_DEPARTMENT and answer.needed == Scope.RELATED_DEPARTMENT
         text = " ".join(answer.reasons)
         assert "销售代表" in text and "王五" in text
-
-
-@pytest.mark.parametrize(("batch", "most_parameters"), [(engine.WHO_MAY_BATCH, None), (2, None), (400, 5)])
-def test_perm13_who_may_is_can_asked_of_every_employee(organization, monkeypatch, batch, most_parameters):
-    """The explain page's "who can see it" (who_may) answers as `can` does for each employee, for
-    main objects and activities (PERM-5's switches), deleted records, and queries asking about
-    several employees at once: split by WHO_MAY_BATCH, or by the database's limit on parameters."""
-    monkeypatch.setattr(engine, "WHO_MAY_BATCH", batch)
-    if most_parameters is not None:
-        monkeypatch.setattr(connection.features, "max_query_params", most_parameters)
-    batches = []  # (selects, parameters) of every query who_may sends
-    send = engine._ids_of_union
-    monkeypatch.setattr(
-        engine,
-        "_ids_of_union",
-        lambda db, selects, params: batches.append((len(selects), len(params))) or send(db, selects, params),
-    )
-    rep = employee(
-        organization, "华东组", role(organization, "rep", view="owner", edit="owner", activity={"view": "owner"})
-    )
-    helper = employee(
-        organization,
-        "客服部",
-        role(organization, "helper", view="related_employee", activity={"view": "none", "visible_objects": True}),
-    )
-    manager_role = role(organization, "mgr", view="related_department", activity={"view": "owner_department"})
-    employee(organization, "销售部", manager_role)
-    desk_role = role(organization, "desk", view="owner_department", activity={"owned_objects": True})
-    employee(organization, "客服部", desk_role)
-    employee(organization, "客服部", role(organization, "nobody"))
-    owned = customer(organization, owner=rep, related_users=[helper])
-    unowned = customer(organization, owner_department="客服部", related_departments=["华东组"])
-    visit = activity(organization, owner=rep, subject=owned)
-    removed = customer(organization, owner=rep, deleted_at=timezone.now())
-    users = list(with_user_facts(User.objects.filter(org=organization)))
-    for record in (owned, unowned, visit, removed):
-        for action in ACTIONS:
-            expected = {user.pk for user in users if can(fresh(user), action, record)}
-            assert {user.pk for user in who_may(action, record, users)} == expected, (record, action)
-    assert {user.pk for user in who_may("view", owned, users)} >= {rep.pk, helper.pk}
-    assert all(selects <= batch for selects, _ in batches)
-    if most_parameters is not None:  # a batch holds more than one user only within the limit
-        assert all(params <= most_parameters for selects, params in batches if selects > 1)
-        assert any(selects > 1 for selects, _ in batches) or max(params for _, params in batches) > most_parameters
