@@ -158,7 +158,9 @@ class TestOrg6Handover:
         for record in (first, second):
             record.refresh_from_db()
             assert record.owner == successor and record.owner_department == successor.department
-            assert successor.full_name in (record.history.first().history_change_reason or "")
+            latest = record.history.first()
+            assert successor.full_name in latest.history_change_reason and latest.history_user == admin_user
+            assert (latest.version, record.version) == (2, 2)
         assert Activity.objects.get(pk=upcoming.pk).owner == successor
         assert Activity.objects.get(pk=past.pk).owner == leaving
         assert fresh(leaving).is_active is False

@@ -80,13 +80,13 @@ def _split(model, data: dict) -> tuple[dict, dict]:
     )
 
 
-def _has_field(model, name: str) -> bool:
+def has_field(model, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
 def _default_owner_department(model, fields: dict) -> None:
     """PERM-2: the owner department defaults to the owner's department."""
-    if _has_field(model, "owner_department") and fields.get("owner") is not None and "owner_department" not in fields:
+    if has_field(model, "owner_department") and fields.get("owner") is not None and "owner_department" not in fields:
         fields["owner_department"] = fields["owner"].department
 
 
@@ -100,7 +100,7 @@ def main_object_create(*, actor, model, data: dict):
     _default_owner_department(model, fields)
     obj = model(org=actor.org)
     for creator_field in ("created_by", "creator"):
-        if _has_field(model, creator_field):
+        if has_field(model, creator_field):
             setattr(obj, creator_field, actor)
     _apply(obj, fields, many, created=True)
     _still_editable(actor, obj)

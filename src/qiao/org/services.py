@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from qiao.core import permissions
 from qiao.core.forms import field_error
+from qiao.core.history import update_with_history
+from qiao.core.services import has_field
 
 from . import role_templates
 from .errors import OrgError
@@ -335,16 +337,16 @@ def employee_handover(*, actor: User, leaving: User, successor: User, deactivate
         raise field_error("successor", _("Choose someone else to take over."), OrgError.SAME_EMPLOYEE)
     if not successor.is_active:
         raise field_error("successor", _("%(name)s is deactivated.") % {"name": successor}, OrgError.INACTIVE)
-    records = [record for _kind, owned in _owned_as_system(leaving) for record in owned]
     reason = _("Handed over from %(leaving)s to %(successor)s") % {"leaving": leaving, "successor": successor}
-    for record in records:
-        record.owner = successor
-        if hasattr(record, "owner_department_id"):
-            record.owner_department_id = successor.department_id
-        record.version += 1
-        record._change_reason = reason  # simple_history stores it with the history row
-        record.save()
+    moved = 0
+    for kind, owned in _owned_as_system(leaving):
+        records = list(owned.select_for_update())
+        changes = {"owner": successor}
+        if has_field(kind.model, "owner_department"):
+            changes["owner_department_id"] = successor.department_id
+        update_with_history(kind.model, records, changes, user=actor, reason=reason)
+        moved += len(records)
     if deactivate:
         leaving.is_active = False
         leaving.save(update_fields=["is_active"])
-    return len(records)
+    return moved
