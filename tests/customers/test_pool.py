@@ -153,6 +153,7 @@ def test_cus12_releasing_gives_the_customer_back_to_the_pool(world, client):
     record = claimed(mine)
     assert record.owner is None and record.owner_department is None
     assert list(record.related_users.all()) == [world["other_rep"]]  # the team stays
+    assert (record.history.first().history_user, record.version) == (rep, 2)
     event = PoolEvent.objects.get(customer=mine)
     assert (event.kind, event.user, event.reason) == ("released", rep, "客户已转行")
     with pytest.raises(ValidationError) as refused:
@@ -181,14 +182,16 @@ def aged(owner, name, *, followed_days=None, deal_days=None, claimed_days=None, 
 
 def test_cus12_customers_without_follow_up_for_n_days_return_to_the_pool(world):
     rep = world["rep"]
-    stale = aged(rep, "三十一天未跟进", followed_days=31, deal_days=5)
+    stale = aged(rep, "三十一天未跟进", followed_days=31, deal_days=5, related_users=[world["other_rep"]])
     fresh_one = aged(rep, "昨天刚跟进", followed_days=1, deal_days=5)
     totals = pool_services.pool_return_due_as_system()
     assert totals["returned"] == 1
     assert claimed(stale).owner is None and claimed(fresh_one).owner == rep
     event = PoolEvent.objects.get(customer=stale, kind="returned")
     assert event.user == rep and "30" in event.reason
-    assert claimed(stale).history.first().owner_id is None  # recorded in the history too
+    latest = claimed(stale).history.first()  # recorded in the history too, with the team as it was
+    assert latest.owner_id is None and latest.history_change_reason == "自动退回公海"
+    assert list(latest.related_users.values_list("user_id", flat=True)) == [world["other_rep"].pk]
 
 
 def test_cus12_customers_without_a_deal_for_m_days_return_to_the_pool(world):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from qiao.core import services as core_services
 from qiao.core.forms import field_error
+from qiao.core.history import update_with_history
 from qiao.org.models import Department, Organization, User
 from qiao.org.services import require_code
 
@@ -87,12 +88,12 @@ def customer_claim(*, actor, customer: Customer) -> Customer:
     return current
 
 
-def _into_pool(customer: Customer) -> None:
-    """No owner and no owner department; related employees and departments stay as they were."""
-    customer.owner, customer.owner_department = None, None
-    customer.claimed_at = None
-    customer.version += 1
-    customer.save()
+def _into_pool(customers: list[Customer], *, user, reason: str) -> None:
+    """No owner and no owner department; related employees and departments stay as they were.
+    The customers are locked by the caller."""
+    update_with_history(
+        Customer, customers, {"owner": None, "owner_department": None, "claimed_at": None}, user=user, reason=reason
+    )
 
 
 @transaction.atomic
@@ -105,7 +106,7 @@ def customer_release(*, actor, customer: Customer, reason: str = "") -> Customer
     reason = " ".join((reason or "").split())
     if len(reason) > 200:
         raise field_error("reason", _("Keep the reason under 200 characters."), PoolError.ALREADY_IN_POOL)
-    _into_pool(current)
+    _into_pool([current], user=actor, reason=_("Released to the public pool"))
     PoolEvent.objects.create(
         org_id=current.org_id, customer=current, kind=PoolEvent.Kind.RELEASED, user=actor, reason=reason
     )
@@ -260,18 +261,20 @@ def _return(owned, rules: Rules, now) -> int:
     for start in range(0, len(due_ids), BATCH):
         with transaction.atomic():
             batch = _with_references(Customer.objects.select_for_update().filter(pk__in=due_ids[start : start + BATCH]))
-            for customer in batch.filter(owner__isnull=False).filter(rules.due(now)).select_related("owner"):
-                _when, why, _since = rules.return_at(customer)
-                holder = customer.owner
-                _into_pool(customer)
-                PoolEvent.objects.create(
+            due = list(batch.filter(owner__isnull=False).filter(rules.due(now)))
+            events = [
+                PoolEvent(
                     org_id=customer.org_id,
                     customer=customer,
                     kind=PoolEvent.Kind.RETURNED,
-                    user=holder,
-                    reason=_("Returned automatically: %(why)s.") % {"why": why},
+                    user_id=customer.owner_id,
+                    reason=_("Returned automatically: %(why)s.") % {"why": rules.return_at(customer)[1]},
                 )
-                returned += 1
+                for customer in due
+            ]
+            _into_pool(due, user=None, reason=_("Returned to the public pool automatically"))
+            PoolEvent.objects.bulk_create(events)
+            returned += len(due)
     return returned
 
 
