@@ -7,9 +7,10 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from simple_history.utils import get_m2m_field_name
+from simple_history.utils import bulk_create_with_history, get_m2m_field_name
 
-from qiao.core.history import update_with_history
+from qiao.core.generic import history_entries
+from qiao.core.history import record_relations_in_history, update_with_history
 from qiao.customers.models import Customer, Tag
 from tests.permissions_helpers import activity, customer, employee
 
@@ -94,3 +95,14 @@ def test_the_history_names_who_changed_and_chunks_hold_everything(organization, 
         assert (row.history_user, row.history_change_reason, row.owner_id) == (admin_user, "交接", successor.pk)
         assert latest_history(record)[1]["related_users"] == [owner.pk]
         assert Customer.objects.get(pk=record.pk).version == 2
+
+
+def test_relations_linked_after_a_bulk_creation_join_its_history(organization, admin_user, english):
+    owner, colleague, successor = (employee(organization, "销售部") for _ in range(3))
+    created = bulk_create_with_history([Customer(org=organization, name="杭州西湖贸易", owner=owner)], Customer)
+    Customer.related_users.through.objects.create(customer_id=created[0].pk, user_id=colleague.pk)
+    record_relations_in_history(Customer, created)
+    assert latest_history(created[0])[1]["related_users"] == [colleague.pk]
+    update_with_history(Customer, created, {"owner": successor}, user=admin_user, reason="交接")
+    # What the record's page shows: the owner changed, the team did not.
+    assert [change["field"] for change in history_entries(admin_user, created[0])[0]["changes"]] == ["Owner"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from qiao.core.generic import history_entries
 from qiao.customers import services
 from qiao.customers.models import Customer
+from qiao.org.services import employee_handover
 from tests.customers.archive_helpers import archived
 from tests.permissions_helpers import employee, role
 
@@ -64,6 +65,18 @@ def test_cus11_the_history_says_who_when_and_what_in_words(client, world):
     colleague = world["colleague"].full_name
     assert re.search(rf"Related employees:</span> <del[^>]*>—</del> → {colleague}", panel)  # names, not ids
     assert "Created" in panel and "Version 2" in panel
+
+
+def test_cus11_the_history_says_why_where_the_change_had_a_reason(client, world, admin_user, english):
+    """A handover (ORG-6) says why the owner changed (in the language it was made in); an edit has no reason."""
+    successor = world["colleague"]
+    employee_handover(actor=admin_user, leaving=world["owner"], successor=successor)
+    client.force_login(admin_user)
+    panel = history_panel(client, world["record"])
+    entries = panel.split('class="mb-3 qiao-history-entry"')[1:]
+    assert f"Handed over from {world['owner'].full_name} to {successor.full_name}" in entries[0]
+    assert re.search(rf"Owner:</span> <del[^>]*>周建华</del> → {successor.full_name}", entries[0])
+    assert "qiao-history-reason" not in entries[1]  # the edit of the fixture
 
 
 def test_cus11_the_history_takes_a_fixed_number_of_queries(world, rf, django_assert_max_num_queries):

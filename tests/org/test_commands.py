@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from qiao.core import demo, permissions
 from qiao.core.management.commands.demo import DEMO_ADMIN, DEMO_ORGANIZATION
+from qiao.customers.models import Customer
 from qiao.org.demo import DEMO_PASSWORD
 from qiao.org.models import Department, Organization, User
 
@@ -51,6 +52,13 @@ def test_demo_loads_a_distributor_and_is_idempotent(capsys, monkeypatch):
     assert len(readme_logins) >= 4
     for username in readme_logins:  # the README's login table stays true to the demo
         assert User.objects.get(username=username, org=organization).check_password(DEMO_PASSWORD)
+
+    # The demo's customers were linked to their tags and colleagues after their creation; the
+    # creation's history holds them, so a first edit shows only what it changed.
+    tagged = Customer.objects.filter(org=organization, tags__isnull=False).first()
+    assert set(tagged.history.earliest("history_id").tags.values_list("tag_id", flat=True)) == set(
+        tagged.tags.values_list("pk", flat=True)
+    )
 
     call_command("demo")
     assert User.objects.filter(org=organization).count() == employees.count()

@@ -260,7 +260,8 @@ def history_entries(user, record, limit: int = 20) -> list[dict]:
     the save before it: field labels, and values as people read them (choice labels, names of
     employees, departments and tags) rather than codes and ids. The rows simple-history writes
     for one save (the record, then each many-to-many change) show as one entry, whose `entry` is
-    the state after the whole save (the version a revert goes back to)."""
+    the state after the whole save (the version a revert goes back to), and `reason` the change
+    reason its writer gave, if any."""
     history = getattr(record, "history", None)
     if history is None:
         return []
@@ -302,6 +303,8 @@ def history_entries(user, record, limit: int = 20) -> list[dict]:
             {
                 "entry": newer,
                 "kind": save[-1].history_type,  # "+" when the save created the record
+                # Why, where the writer said (a handover, a merge, the pool's return, an import).
+                "reason": next((row.history_change_reason for row in save if row.history_change_reason), ""),
                 "is_current": index == 0,
                 "changes": [
                     {

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from qiao.core.history import record_relations_in_history
 from qiao.org.demo import GIVEN_NAMES, SURNAMES
 from qiao.org.models import User
 
@@ -364,6 +365,8 @@ def link_tags_and_colleagues(customers, sellers, tags, rng: random.Random) -> No
                 )
     Customer.tags.through.objects.bulk_create(tag_links, batch_size=1000)
     Customer.related_users.through.objects.bulk_create(colleague_links, batch_size=1000)
+    # The creation's history row holds the team and the tags, as if they had been set with it.
+    record_relations_in_history(Customer, customers)
 
 
 # --- Contacts (CUS-2) -----------------------------------------------------------------------------
