@@ -136,6 +136,14 @@ def approximate_location(address: Address) -> tuple[Decimal, Decimal] | None:
 # --- Pinyin (CUS-6) -------------------------------------------------------------------------------
 
 
+def fit_search_keys(record, **keys: str) -> None:
+    """Stores keys derived from a record's text for search (pinyin, initials), each cut to its
+    column: a name of 200 Chinese characters spells out to some 800 letters of pinyin, beyond any
+    fixed size, and a search only needs the start of it."""
+    for name, value in keys.items():
+        setattr(record, name, value[: type(record)._meta.get_field(name).max_length])
+
+
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials) in lower case without separators: 杭州西湖 → ('hangzhouxihu', 'hzxh').
     Letters and digits in the text stay as they are."""
@@ -351,6 +359,9 @@ def trade_name(core: str) -> str:
     return core
 
 
+NAME_KEY_LENGTH = 200
+
+
 @dataclass(frozen=True)
 class CompanyName:
     text: str  # the whole name normalized: simplified, half-width, lower case, no punctuation
@@ -362,7 +373,10 @@ class CompanyName:
 
     @property
     def key(self) -> str:
-        return f"{self.core}#{self.branch}" if self.branch else self.core
+        """At most NAME_KEY_LENGTH characters, the stored column's size: a 200-character name can
+        normalize into more (full-width forms and ligatures expand), and the stored key and the
+        one a look-up computes must be cut the same way to compare equal."""
+        return (f"{self.core}#{self.branch}" if self.branch else self.core)[:NAME_KEY_LENGTH]
 
     @property
     def trade_name(self) -> str:

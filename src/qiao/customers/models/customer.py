@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from qiao.core.models import MainObject, OrgOwned, Versioned
 
+from ..chinese import NAME_KEY_LENGTH
 from . import choices
 
 
@@ -114,7 +115,7 @@ class Customer(Birthday, MainObject):
     # dates for the public pool (CUS-12) and the last verification call (CUS-5).
     name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
     name_initials = models.CharField(max_length=200, blank=True, editable=False)
-    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
     phone_digits = models.CharField(max_length=80, blank=True, editable=False)
     last_followed_at = models.DateTimeField(_("last follow-up"), null=True, blank=True, editable=False)
     last_deal_at = models.DateTimeField(_("last deal"), null=True, blank=True, editable=False)

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from qiao.core.models import MainObject, OrgOwned
 
+from ..chinese import NAME_KEY_LENGTH
 from . import choices
 from .customer import Customer
 
@@ -80,7 +81,7 @@ class Lead(MainObject):
 
     name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
     name_initials = models.CharField(max_length=200, blank=True, editable=False)
-    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
     phone_digits = models.CharField(max_length=80, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=["related_users", "related_departments"])

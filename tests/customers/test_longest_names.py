@@ -1,0 +1,46 @@
+"""No input may produce a server error (API-4): names as long as their fields allow, in Chinese,
+spell out to more pinyin than the search-key columns hold, and characters that Unicode
+normalization expands make name keys longer than their names. PostgreSQL refused such rows (a 500
+on saving a customer, a contact or a lead); now the keys are cut to their columns (customers/
+chinese.py `fit_search_keys`, `CompanyName.key`) and the records can still be found."""
+
+import pytest
+
+from qiao.customers import chinese
+from qiao.customers.models import Contact, Customer, Lead
+
+pytestmark = pytest.mark.django_db
+
+CUSTOMERS, CONTACTS, LEADS = "/api/v1/customers/", "/api/v1/contacts/", "/api/v1/leads/"
+LONGEST_NAME = "庄" * 200  # zhuang: 1,200 letters of pinyin for a 200-character field
+
+
+def test_a_customer_with_the_longest_chinese_name_is_saved_and_found(admin_api):
+    response = admin_api.post(CUSTOMERS, {"name": LONGEST_NAME, "mobile": "13812345678"}, format="json")
+    assert response.status_code == 201, response.json()
+    customer = Customer.objects.get(pk=response.json()["id"])
+    assert customer.name_pinyin.startswith("zhuangzhuang") and len(customer.name_pinyin) == 400
+    assert len(customer.name_initials) == 200 and customer.name_key == LONGEST_NAME
+    for term in ("zhuangzhuang", "zzzz", "庄庄庄"):
+        assert admin_api.get(CUSTOMERS, {"search": term}).json()["count"] == 1, term
+    # Its duplicate check, which compares name keys, still finds it.
+    again = admin_api.post(CUSTOMERS, {"name": LONGEST_NAME}, format="json")
+    assert again.status_code == 400 and again.json()["duplicates"]
+
+    contact = admin_api.post(CONTACTS, {"customer": customer.pk, "name": "庄" * 60}, format="json")
+    assert contact.status_code == 201, contact.json()
+    assert Contact.objects.get(pk=contact.json()["id"]).name_pinyin.startswith("zhuang")
+
+
+def test_a_lead_with_the_longest_name_and_company_is_saved(admin_api):
+    response = admin_api.post(LEADS, {"name": LONGEST_NAME, "company": "双" * 200}, format="json")
+    assert response.status_code == 201, response.json()
+    lead = Lead.objects.get(pk=response.json()["id"])
+    assert lead.name_pinyin.startswith("zhuang") and len(lead.name_pinyin) <= 400
+
+
+def test_a_name_key_that_normalization_lengthens_is_cut_the_same_way_everywhere():
+    expanding = "\ufdfa" * 200  # one character that NFKC writes as eighteen
+    key = chinese.company_name_key(expanding)
+    assert 0 < len(key) <= chinese.NAME_KEY_LENGTH
+    assert chinese.parse_company_name(expanding).key == key  # what a look-up compares with
