@@ -177,6 +177,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "login"
 
+# The reason of a history row (a handover, a merge, an import …) names records and people whose
+# names run to 100 or 200 characters; simple-history's default column holds 100, which PostgreSQL
+# enforces.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Login throttling (NFR-5): five failures lock the username from that address for fifteen minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("QIAO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours

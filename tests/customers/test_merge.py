@@ -217,6 +217,16 @@ def test_cus8_merge_with_edit_and_delete_on_both_is_allowed(organization):
     assert not Customer.objects.filter(pk=merged.pk).exists()
 
 
+def test_cus8_customers_with_the_longest_names_merge_and_unmerge(organization, admin_user):
+    """The history's reasons name both customers: up to 200 characters each, beyond the 100 that
+    simple-history's default column held (on PostgreSQL the merge failed with a server error)."""
+    survivor = stored(organization, admin_user, name="杭" * 200)
+    merged = stored(organization, admin_user, name="西" * 200)
+    record = customer_merge(actor=admin_user, survivor=survivor, merged=merged)
+    assert "西" * 200 in Customer.objects.get(pk=survivor.pk).history.first().history_change_reason
+    customer_merge_undo(actor=admin_user, merge=record)
+
+
 def test_cus8_undo_refused_without_rights(pair, organization, admin_user):
     survivor, merged = pair
     record = customer_merge(actor=admin_user, survivor=survivor, merged=merged)

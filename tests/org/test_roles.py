@@ -202,6 +202,14 @@ class TestOrg6Handover:
         page = client.get(reverse("org:employee_handover", args=[leaving.pk]), HTTP_ACCEPT_LANGUAGE="en")
         assert "owns no records and has no upcoming activities" in page.content.decode()
 
+    def test_org6_between_employees_with_the_longest_names(self, admin_user, organization):
+        """The history's reason names both (100 characters each; on PostgreSQL this failed)."""
+        leaving = employee(organization, "销售部", full_name="离" * 100)
+        successor = employee(organization, "客服部", full_name="接" * 100)
+        record = customer(organization, owner=leaving)
+        assert services.employee_handover(actor=admin_user, leaving=leaving, successor=successor) == 1
+        assert "离" * 100 in record.history.first().history_change_reason
+
     def test_org6_through_the_api(self, admin_api, employee_api, admin_user, organization):
         leaving = employee(organization, "销售部", role(organization, "rep", view="owner", edit="owner"))
         successor = employee(organization, "客服部")
