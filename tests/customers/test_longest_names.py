@@ -1,8 +1,9 @@
-"""No input may produce a server error (API-4): names as long as their fields allow, in Chinese,
-spell out to more pinyin than the search-key columns hold, and characters that Unicode
-normalization expands make name keys longer than their names. PostgreSQL refused such rows (a 500
-on saving a customer, a contact or a lead); now the keys are cut to their columns (customers/
-chinese.py `fit_search_keys`, `CompanyName.key`) and the records can still be found."""
+"""No input may produce a server error (API-4), nor an error about a field nobody typed. Names as
+long as their fields allow, in Chinese, spell out to more pinyin than the search-key columns hold,
+and characters that Unicode normalization expands make name keys longer than their names:
+PostgreSQL refused such rows (a 500 on saving a customer, a contact or a lead); now the keys are
+cut to their columns (customers/chinese.py `fit_search_keys`, `CompanyName.key`) and the records
+can still be found. The longest address left a street longer than its column."""
 
 import pytest
 
@@ -44,3 +45,14 @@ def test_a_name_key_that_normalization_lengthens_is_cut_the_same_way_everywhere(
     key = chinese.company_name_key(expanding)
     assert 0 < len(key) <= chinese.NAME_KEY_LENGTH
     assert chinese.parse_company_name(expanding).key == key  # what a look-up compares with
+
+
+def test_the_longest_address_fills_its_divisions_and_street(admin_api):
+    """The street is what is left of the address after its divisions (CUS-9); it was refused as
+    longer than its column although nobody had typed it."""
+    address = "浙江省杭州市西湖区" + "文" * 246
+    response = admin_api.post(CUSTOMERS, {"name": "长地址贸易", "address": address}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["province"], body["city"], body["district"]) == ("浙江省", "杭州市", "西湖区")
+    assert body["street"] == "文" * 246

@@ -72,7 +72,8 @@ class Customer(Birthday, MainObject):
     province = models.CharField(_("province"), max_length=32, blank=True, db_index=True)
     city = models.CharField(_("city"), max_length=32, blank=True)
     district = models.CharField(_("district"), max_length=32, blank=True)
-    street = models.CharField(_("street"), max_length=160, blank=True)
+    # As long as the address it is parsed from when left empty (services.fill_address).
+    street = models.CharField(_("street"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
