@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from qiao.activities.models import Activity
+from qiao.core import notifications
 from qiao.core.forms import error_codes
 from qiao.core.permissions import Scope, scopes_of
 from qiao.customers.models import Customer
@@ -165,6 +166,12 @@ class TestOrg6Handover:
         assert Activity.objects.get(pk=past.pk).owner == leaving
         assert fresh(leaving).is_active is False
         assert Customer.objects.filter(owner=leaving).count() == 0
+        # The successor hears of it; nothing more to move, nothing more to hear.
+        with translation.override("en"):
+            (told,) = notifications.with_links(successor, notifications.inbox(successor))
+            assert told.text == f"{admin_user.full_name} handed 3 records of {leaving.full_name} over to you."
+        assert services.employee_handover(actor=admin_user, leaving=leaving, successor=successor) == 0
+        assert notifications.inbox(successor).count() == 1 and not notifications.inbox(admin_user).exists()
 
     def test_org6_every_kind_of_record_moves_and_the_page_says_what_will(self, client, admin_user, organization):
         leaving = employee(organization, "销售部", role(organization, "rep", view="owner", edit="owner"))

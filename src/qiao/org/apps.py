@@ -10,10 +10,12 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from qiao.core import demo as core_demo
         from qiao.core import navigation
+        from qiao.core.notifications import register_verb
 
-        from . import demo, widgets
+        from . import demo, services, widgets
 
         widgets.register()
+        register_verb(services.HANDED_OVER)
         core_demo.register_loader(core_demo.DemoLoader("org", order=10, load=demo.load))
 
         navigation.register_section(

@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qiao.core import permissions
 from qiao.core.forms import field_error
 from qiao.core.history import update_with_history
+from qiao.core.notifications import Verb, notify
 from qiao.core.services import has_field
 
 from . import role_templates
@@ -303,6 +305,14 @@ def role_delete(*, actor: User, role: Role) -> None:
     role.delete()
 
 
+# The successor hears of it in their notifications (apps.py registers the verb).
+HANDED_OVER = Verb(
+    "org.handover",
+    gettext_lazy("%(actor)s handed %(count)s records of %(leaving)s over to you."),
+    icon="arrows-exchange",
+)
+
+
 def _owned_as_system(employee: User) -> list[tuple[permissions.ObjectType, QuerySet]]:
     """Every live record `employee` owns, by object type, with their open (still ahead) activities;
     past activities stay theirs. As the system: the handover is an administrator's act for the whole
@@ -346,6 +356,9 @@ def employee_handover(*, actor: User, leaving: User, successor: User, deactivate
             changes["owner_department_id"] = successor.department_id
         update_with_history(kind.model, records, changes, user=actor, reason=reason)
         moved += len(records)
+    if moved:
+        data = {"actor": actor.get_full_name(), "leaving": leaving.get_full_name(), "count": moved}
+        notify(users=[successor], verb=HANDED_OVER.code, actor=actor, data=data)
     if deactivate:
         leaving.is_active = False
         leaving.save(update_fields=["is_active"])
