@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from qiao.activities.services import activity_create
 from qiao.core.forms import error_codes
 from qiao.customers import pool_services, tasks
-from qiao.customers.models import Customer, PoolEvent
+from qiao.customers.models import Contact, Customer, PoolEvent
 from qiao.customers.pool import customer_settings, pool_is_open_to
 from qiao.customers.services import prepare_customer
 from qiao.org.models import Department
@@ -326,3 +326,14 @@ def test_an_out_of_scope_user_sees_nothing_of_the_pool(world, client):
     assert api.post(f"/api/v1/pool/{world['pooled'].pk}/claim/").status_code == 404
     assert api.post("/api/v1/pool/release/", {"customer": mine.pk}).status_code == 404
     assert claimed(world["pooled"]).owner is None and claimed(mine).owner == rep
+
+
+def test_cus12_the_pool_searches_as_the_customer_list_does(world, client):
+    """The one customer search (CUS-6): a contact's name finds its customer; a NUL typed into the
+    box is a space, not a server error on PostgreSQL."""
+    pooled = world["pooled"]
+    Contact.objects.create(org=pooled.org, customer=pooled, name="钱多多", name_pinyin="qianduoduo")
+    client.force_login(world["rep"])
+    assert "MARK-POOL" in client.get(reverse("customers:pool"), {"q": "钱多多"}).content.decode()
+    response = client.get(reverse("customers:pool"), {"q": "MARK\x00POOL"})
+    assert response.status_code == 200 and "MARK-POOL" in response.content.decode()

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from qiao.org.fields import DepartmentChoiceField
 from qiao.org.models import Department
 from qiao.org.services import require_code
 
-from . import pool_services
+from . import pool_services, queries
 from .models import Customer, CustomerSettings, PoolEvent
 from .pool import customer_settings, pool_is_open_to
 
@@ -59,14 +59,8 @@ def pool_list(request):
     user = request.user
     customers = pool_services.pool_visible_to(user)
     query = request.GET.get("q", "").strip()
-    if query:
-        customers = customers.filter(
-            Q(name__icontains=query)
-            | Q(name_pinyin__icontains=query.lower())
-            | Q(name_initials__icontains=query.lower())
-            | Q(phone_digits__contains=query)
-            | Q(city__icontains=query)
-        )
+    # The one customer search (CUS-6): name, pinyin, initials, phones, address, contacts, tags.
+    customers = queries.search(customers, query, org_id=user.org_id)
     last_entry = PoolEvent.objects.filter(
         customer=OuterRef("pk"), kind__in=[PoolEvent.Kind.RELEASED, PoolEvent.Kind.RETURNED]
     ).order_by("-at")
