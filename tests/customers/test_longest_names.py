@@ -2,8 +2,8 @@
 long as their fields allow, in Chinese, spell out to more pinyin than the search-key columns hold,
 and characters that Unicode normalization expands make name keys longer than their names:
 PostgreSQL refused such rows (a 500 on saving a customer, a contact or a lead); now the keys are
-cut to their columns (customers/chinese.py `fit_search_keys`, `CompanyName.key`) and the records
-can still be found. The longest address left a street longer than its column."""
+cut to their columns (core.models.SearchKeyField, customers/chinese.py `CompanyName.key`) and the
+records can still be found. The longest address left a street longer than its column."""
 
 import pytest
 
@@ -56,3 +56,11 @@ def test_the_longest_address_fills_its_divisions_and_street(admin_api):
     body = response.json()
     assert (body["province"], body["city"], body["district"]) == ("浙江省", "杭州市", "西湖区")
     assert body["street"] == "文" * 246
+
+
+def test_a_search_key_is_cut_to_its_column_when_cleaned_and_when_stored_or_compared():
+    """`full_clean` (the contact a registration creates runs it) and every write or exact look-up."""
+    field = Contact._meta.get_field("name_pinyin")
+    assert field.clean("zhuang" * 60, None) == ("zhuang" * 60)[:200]
+    assert field.get_prep_value("zhuang" * 60) == ("zhuang" * 60)[:200]
+    assert Customer._meta.get_field("name_key").get_prep_value("庄" * 300) == "庄" * chinese.NAME_KEY_LENGTH

@@ -136,14 +136,6 @@ def approximate_location(address: Address) -> tuple[Decimal, Decimal] | None:
 # --- Pinyin (CUS-6) -------------------------------------------------------------------------------
 
 
-def fit_search_keys(record, **keys: str) -> None:
-    """Stores keys derived from a record's text for search (pinyin, initials), each cut to its
-    column: a name of 200 Chinese characters spells out to some 800 letters of pinyin, beyond any
-    fixed size, and a search only needs the start of it."""
-    for name, value in keys.items():
-        setattr(record, name, value[: type(record)._meta.get_field(name).max_length])
-
-
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin, initials) in lower case without separators: 杭州西湖 → ('hangzhouxihu', 'hzxh').
     Letters and digits in the text stay as they are."""

@@ -86,8 +86,7 @@ def prepare_customer(customer: Customer) -> None:
         raise ValidationError(errors)
     customer.name = " ".join(customer.name.split())
     fill_address(customer)
-    name_pinyin, name_initials = chinese.pinyin_keys(customer.name)
-    chinese.fit_search_keys(customer, name_pinyin=name_pinyin, name_initials=name_initials)
+    customer.name_pinyin, customer.name_initials = chinese.pinyin_keys(customer.name)
     customer.name_key = chinese.company_name_key(customer.name)
     customer.phone_digits = chinese.phone_digits(customer.phone, customer.mobile)
 
@@ -109,7 +108,7 @@ def _prepare_contact(contact: Contact) -> None:
     if errors:
         raise ValidationError(errors)
     contact.phone_digits = chinese.phone_digits(contact.phone, contact.mobile)
-    chinese.fit_search_keys(contact, name_pinyin="".join(chinese.pinyin_keys(contact.name)))
+    contact.name_pinyin = "".join(chinese.pinyin_keys(contact.name))
 
 
 @transaction.atomic

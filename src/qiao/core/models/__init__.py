@@ -1,6 +1,7 @@
 from .attachments import Attachment
 from .base import AllObjectsManager, LiveManager, MainObject, OrgOwned, ScopedQuerySet, Versioned
 from .comments import Comment
+from .fields import SearchKeyField
 from .imports import ImportIssue, ImportJob
 from .notifications import Notification
 from .teams import ProcessStage, TeamMember
@@ -18,6 +19,7 @@ __all__ = [
     "OrgOwned",
     "ProcessStage",
     "ScopedQuerySet",
+    "SearchKeyField",
     "TeamMember",
     "Versioned",
     "ViewAsSession",

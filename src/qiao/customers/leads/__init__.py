@@ -50,8 +50,7 @@ def prepare_lead(lead: Lead) -> None:
     lead.name = " ".join(lead.name.split())
     lead.company = " ".join(lead.company.split())
     customer_services.fill_address(lead)
-    name_pinyin, name_initials = chinese.pinyin_keys(f"{lead.name} {lead.company}")
-    chinese.fit_search_keys(lead, name_pinyin=name_pinyin, name_initials=name_initials)
+    lead.name_pinyin, lead.name_initials = chinese.pinyin_keys(f"{lead.name} {lead.company}")
     lead.name_key = chinese.company_name_key(lead.company or lead.name)
     lead.phone_digits = chinese.phone_digits(lead.phone)
     if lead.next_follow_up_at is None and lead.status in OPEN_STATUSES:

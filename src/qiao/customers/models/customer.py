@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qiao.core.models import MainObject, OrgOwned, Versioned
+from qiao.core.models import MainObject, OrgOwned, SearchKeyField, Versioned
 
 from ..chinese import NAME_KEY_LENGTH
 from . import choices
@@ -114,9 +114,9 @@ class Customer(Birthday, MainObject):
 
     # Kept by services, never typed: search keys (CUS-6), duplicate keys (CUS-8), follow-up
     # dates for the public pool (CUS-12) and the last verification call (CUS-5).
-    name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
-    name_initials = models.CharField(max_length=200, blank=True, editable=False)
-    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
+    name_pinyin = SearchKeyField(max_length=400)
+    name_initials = SearchKeyField(max_length=200)
+    name_key = SearchKeyField(max_length=NAME_KEY_LENGTH)
     phone_digits = models.CharField(max_length=80, blank=True, editable=False)
     last_followed_at = models.DateTimeField(_("last follow-up"), null=True, blank=True, editable=False)
     last_deal_at = models.DateTimeField(_("last deal"), null=True, blank=True, editable=False)
@@ -165,7 +165,7 @@ class Contact(Birthday, OrgOwned, Versioned):
     is_primary = models.BooleanField(_("primary contact"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     phone_digits = models.CharField(max_length=80, blank=True, editable=False)
-    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    name_pinyin = SearchKeyField(max_length=200)
 
     history = HistoricalRecords()
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qiao.core.models import MainObject, OrgOwned
+from qiao.core.models import MainObject, OrgOwned, SearchKeyField
 
 from ..chinese import NAME_KEY_LENGTH
 from . import choices
@@ -79,9 +79,9 @@ class Lead(MainObject):
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True, editable=False)
     disqualified_reason = models.CharField(_("reason"), max_length=200, blank=True, editable=False)
 
-    name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
-    name_initials = models.CharField(max_length=200, blank=True, editable=False)
-    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
+    name_pinyin = SearchKeyField(max_length=400)
+    name_initials = SearchKeyField(max_length=200)
+    name_key = SearchKeyField(max_length=NAME_KEY_LENGTH)
     phone_digits = models.CharField(max_length=80, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=["related_users", "related_departments"])

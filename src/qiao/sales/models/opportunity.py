@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from qiao.core.models import MainObject, OrgOwned, TeamMember
+from qiao.core.models import MainObject, OrgOwned, SearchKeyField, TeamMember
 from qiao.core.money import Currency
 from qiao.customers.chinese import NAME_KEY_LENGTH
 from qiao.customers.models.choices import Source
@@ -142,7 +142,7 @@ class Opportunity(MainObject):
     stage_entered_at = models.DateTimeField(_("in stage since"), null=True, blank=True, editable=False)
     max_stage_position = models.PositiveSmallIntegerField(default=0, editable=False)
     ageing_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    name_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
+    name_key = SearchKeyField(max_length=NAME_KEY_LENGTH)
     phone_digits = models.CharField(max_length=32, blank=True, editable=False)
 
     team = GenericRelation(TeamMember, content_type_field="target_type", object_id_field="target_id")

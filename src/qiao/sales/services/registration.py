@@ -273,9 +273,9 @@ def _customer_create_as_system(actor, opportunity: Opportunity):
         name=opportunity.contact_name[:60],
         is_primary=True,
         phone_digits=digits,
+        name_pinyin="".join(chinese.pinyin_keys(opportunity.contact_name)),
         **{phone_field: opportunity.phone},
     )
-    chinese.fit_search_keys(contact, name_pinyin="".join(chinese.pinyin_keys(contact.name)))
     contact.full_clean(exclude=["org", "customer", "version", "deleted_at", "deleted_by"])
     contact.save()
     return customer, contact
