@@ -23,7 +23,9 @@ from .targets import target_model
 @dataclass(frozen=True)
 class Verb:
     code: str  # e.g. "opportunity.approved"
-    message: str  # a lazy msgid with %(name)s placeholders filled from the notification's data
+    # A lazy msgid with %(name)s placeholders filled from the notification's data; %(actor)s is
+    # the name of whoever did it, unless the data says otherwise.
+    message: str
     icon: str = "bell"
     # Data keys holding msgids (a standard stage name, …) to translate for each reader.
     translated: tuple[str, ...] = field(default_factory=tuple)
@@ -77,6 +79,8 @@ def message(notification: Notification) -> str:
     if registered is None:
         return notification.verb
     data = dict(notification.data)
+    if "actor" not in data and notification.actor_id:
+        data["actor"] = notification.actor.get_full_name()
     for key in registered.translated:
         if data.get(key):
             data[key] = gettext(data[key])

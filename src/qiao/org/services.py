@@ -357,7 +357,7 @@ def employee_handover(*, actor: User, leaving: User, successor: User, deactivate
         update_with_history(kind.model, records, changes, user=actor, reason=reason)
         moved += len(records)
     if moved:
-        data = {"actor": actor.get_full_name(), "leaving": leaving.get_full_name(), "count": moved}
+        data = {"leaving": leaving.get_full_name(), "count": moved}
         notify(users=[successor], verb=HANDED_OVER.code, actor=actor, data=data)
     if deactivate:
         leaving.is_active = False

@@ -120,5 +120,4 @@ def registrants(opportunity: Opportunity) -> list[User]:
 
 
 def send(verb: str, *, users, opportunity: Opportunity, actor=None, target=None, **data) -> None:
-    base = {"name": str(opportunity), "actor": actor.get_full_name() if actor else ""}
-    notify(users=users, verb=verb, target=target or opportunity, actor=actor, data={**base, **data})
+    notify(users=users, verb=verb, target=target or opportunity, actor=actor, data={"name": str(opportunity), **data})
