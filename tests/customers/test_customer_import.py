@@ -12,7 +12,7 @@ from django.utils import translation
 from qiao.core.imports import ImportProblem, importer_for, services
 from qiao.core.models import ImportIssue, ImportJob
 from qiao.customers import chinese
-from qiao.customers.importers import parse_addresses
+from qiao.customers.chinese import parse_addresses
 from qiao.customers.models import Customer
 from qiao.customers.services import prepare_customer
 from tests.core.test_imports import csv_upload, xlsx_upload

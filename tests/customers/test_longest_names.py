@@ -2,7 +2,7 @@
 long as their fields allow, in Chinese, spell out to more pinyin than the search-key columns hold,
 and characters that Unicode normalization expands make name keys longer than their names:
 PostgreSQL refused such rows (a 500 on saving a customer, a contact or a lead); now the keys are
-cut to their columns (core.models.SearchKeyField, customers/chinese.py `CompanyName.key`) and the
+cut to their columns (core.models.SearchKeyField, customers/chinese/company_names.py `CompanyName.key`) and the
 records can still be found. The longest address left a street longer than its column."""
 
 import pytest

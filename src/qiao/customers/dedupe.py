@@ -4,7 +4,7 @@ holds to be the same customer as a new one, with a score and the reasons.
 One matcher serves every caller: customer creation and editing, the import preview (a batch of
 100,000 rows at once), the lead capture form, opportunity registration, and the scan of the whole
 database for clusters. The evidence, each normalized the way the stored keys are (customers/
-chinese.py):
+chinese/):
 
 - the unified social credit code: the same code is the same legal entity; two different codes are
   two entities (a branch office has its own);
@@ -742,7 +742,7 @@ def duplicate_clusters_as_system(org_id: int, *, threshold: float = DUPLICATE_TH
 
 def rekey_as_system(org_id: int | None = None, *, batch_size: int = 2000) -> int:
     """Recomputes the stored name keys (Customer.name_key, Lead.name_key) after the normalization
-    of company names changed (customers/chinese.py), so that look-ups by key find what the current
+    of company names changed (customers/chinese/company_names.py), so that look-ups by key find what the current
     rules hold to be the same name. Returns the number of records changed. Run it from a data
     migration or the shell; it writes only the keys (no history entry, no version change)."""
     from .models import Customer, Lead

@@ -123,7 +123,7 @@ _places: dict[tuple[str, str], Place] = {}
 
 
 def place(city: City, district: str) -> Place:
-    """The district as the address parser reads it, with its centre on the map (customers/chinese.py)."""
+    """The district as the address parser reads it, with its centre on the map (customers/chinese/addresses.py)."""
     key = (city.name, district)
     if key not in _places:
         parsed = chinese.parse_address(f"{city.province}{city.full_name}{district}")

@@ -248,7 +248,9 @@ class CustomerImporter(Importer):
         pending = [record for record in records if record.address and not (record.province and record.city)]
         if not pending:
             return
-        for record, parsed in zip(pending, parse_addresses([record.address for record in pending]), strict=True):
+        for record, parsed in zip(
+            pending, chinese.parse_addresses([record.address for record in pending]), strict=True
+        ):
             record.province, record.city = record.province or parsed.province, record.city or parsed.city
             record.district = record.district or parsed.district
             record.street = record.street or parsed.street
@@ -274,28 +276,6 @@ class CustomerImporter(Importer):
 
     def matches_for_user(self, user, matches: list) -> list[dict]:
         return dedupe.matches_for_user(user, matches)
-
-
-def parse_addresses(texts: list[str]) -> list[chinese.Address]:
-    """`chinese.parse_address` for many addresses in one call of cpca."""
-    import cpca
-
-    cleaned = [unicodedata.normalize("NFKC", text or "").strip() for text in texts]
-    frame = cpca.transform(cleaned)
-    addresses = []
-    for text, (province, city, district, street, adcode) in zip(
-        cleaned, frame[["省", "市", "区", "地址", "adcode"]].itertuples(index=False, name=None), strict=True
-    ):
-        if not text:
-            addresses.append(chinese.Address())
-            continue
-        province, city, district, street, adcode = (
-            chinese._text(value) for value in (province, city, district, street, adcode)
-        )
-        if city in chinese.MUNICIPALITY_PLACEHOLDERS:
-            city = province
-        addresses.append(chinese.Address(province, city, district, street, adcode))
-    return addresses
 
 
 customer_importer = CustomerImporter()

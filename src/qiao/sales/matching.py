@@ -5,7 +5,7 @@ The customers and leads come from the shared matcher (customers/dedupe.py, CUS-8
 opportunities — the registrations that still hold their customer: submitted, returned or
 registered — are matched here with the same profile and scoring (`dedupe.make_profile`,
 `dedupe.score_pair`), from two indexed keys kept on every opportunity: the company-name key and the
-phone digits (customers/chinese.py).
+phone digits (customers/chinese/).
 
 A match is a clash when the matched record belongs to someone else: another owner's customer, lead
 or registration. A match with a record of the registration's own owner is their own customer (a

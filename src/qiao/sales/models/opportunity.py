@@ -138,7 +138,7 @@ class Opportunity(MainObject):
     lost_to = models.CharField(_("lost to competitor"), max_length=200, blank=True)
 
     # Kept by the services, never typed: time in stage (OPP-9), the funnel (OPP-4) and the keys
-    # of duplicate registration (OPP-3, normalized as customers/chinese.py does).
+    # of duplicate registration (OPP-3, normalized as customers/chinese/ does).
     stage_entered_at = models.DateTimeField(_("in stage since"), null=True, blank=True, editable=False)
     max_stage_position = models.PositiveSmallIntegerField(default=0, editable=False)
     ageing_notified_at = models.DateTimeField(null=True, blank=True, editable=False)

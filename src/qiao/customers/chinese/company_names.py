@@ -1,161 +1,20 @@
-"""Chinese-aware handling of what people type into a customer archive: unified social credit codes
-(GB 32100-2015), phone numbers, addresses (province / city / district, offline), pinyin for search,
-and the normalized company name that duplicate detection compares (CUS-1, CUS-6, CUS-8)."""
+"""Company names (CUS-8).
+
+A Chinese company name is, by the registration rules, region + trade name (字号) + industry +
+legal form: 浙江 + 西湖 + 贸易 + 有限公司. People write the same company with or without the
+region, in brackets after the trade name ("西湖贸易（杭州）有限公司"), with or without the legal
+form, in traditional characters or full-width letters. `parse_company_name` takes a name apart
+into those pieces; `company_name_key` is what is left that tells companies apart (the core, plus
+the branch office when there is one), stored in Customer.name_key for indexed look-ups. The
+region is kept aside (`places`): the same core in another city is another company, which
+duplicate scoring checks (customers/dedupe.py)."""
 
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 
-import phonenumbers
-from pypinyin import lazy_pinyin
-
-# --- Unified social credit code (统一社会信用代码), GB 32100-2015 -----------------------------------
-
-USCC_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def uscc_check_character(first_seventeen: str) -> str:
-    total = sum(
-        USCC_CHARACTERS.index(character) * weight
-        for character, weight in zip(first_seventeen, USCC_WEIGHTS, strict=True)
-    )
-    return USCC_CHARACTERS[(31 - total % 31) % 31]
-
-
-def normalize_uscc(text: str) -> str:
-    """Upper case, full-width and spaces removed; '' for empty input."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).upper()
-
-
-def uscc_problem(code: str) -> str | None:
-    """Why `code` (normalized) is not a valid unified social credit code, or None if it is. The
-    reasons are codes; services turn them into messages."""
-    if len(code) != 18:
-        return "length"
-    if any(character not in USCC_CHARACTERS for character in code):
-        return "characters"
-    if uscc_check_character(code[:17]) != code[17]:
-        return "checksum"
-    return None
-
-
-# --- Phone numbers --------------------------------------------------------------------------------
-
-
-def normalize_phone(text: str) -> str | None:
-    """A Chinese (or international) phone number in its national written form — '138 1234 5678',
-    '0571 8888 6666' — or None when it is not a valid number. Numbers of other countries keep their
-    international form ('+1 650-253-0000'). A written form is its own written form, which the
-    duplicate search of an import relies on (dedupe.make_profile(phones_written=True))."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    if number.country_code == 86:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def digits(text: str) -> str:
-    return re.sub(r"\D", "", unicodedata.normalize("NFKC", text or ""))
-
-
-def phone_digits(*phones: str) -> str:
-    """The digits of every phone, space-separated, for search by any run of digits and for exact
-    duplicate matching ('13812345678 057188886666')."""
-    return " ".join(d for d in (digits(phone) for phone in phones) if d)
-
-
-# --- Addresses ------------------------------------------------------------------------------------
-
-MUNICIPALITY_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
-
-
-@dataclass(frozen=True)
-class Address:
-    province: str = ""
-    city: str = ""
-    district: str = ""
-    street: str = ""
-    adcode: str = ""
-
-
-@functools.lru_cache(maxsize=4096)
-def parse_address(text: str) -> Address:
-    """Province, city, district and the rest of a free-text Chinese address, from cpca's offline
-    table of administrative divisions. Municipalities (上海市) are their own city."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    if not text:
-        return Address()
-    import cpca  # loads its tables (about a second) on first use only
-
-    row = cpca.transform([text]).iloc[0]
-    province, city, district, street, adcode = (_text(row[column]) for column in ("省", "市", "区", "地址", "adcode"))
-    if city in MUNICIPALITY_PLACEHOLDERS:
-        city = province
-    return Address(province, city, district, street, adcode)
-
-
-def _text(value) -> str:
-    return "" if value is None or value != value else str(value)  # NaN != NaN
-
-
-@functools.cache
-def _coordinates_by_adcode() -> dict[str, tuple[Decimal, Decimal]]:
-    import csv
-    from importlib import resources
-
-    table = {}
-    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as lines:
-        for row in csv.DictReader(lines):
-            latitude, longitude = (row.get(column, "").strip() for column in ("latitude", "longitude"))
-            if latitude and longitude:  # a few divisions have no coordinates in the table
-                table[row["adcode"][:6]] = (Decimal(latitude), Decimal(longitude))
-    return table
-
-
-def approximate_location(address: Address) -> tuple[Decimal, Decimal] | None:
-    """The centre of the address's district (or city, or province): where a customer sits on the
-    map until someone pins the exact spot (CUS-9)."""
-    if not address.adcode:
-        return None
-    table = _coordinates_by_adcode()
-    code = address.adcode[:6]
-    for candidate in (code, code[:4] + "00", code[:2] + "0000"):
-        if candidate in table:
-            return table[candidate]
-    return None
-
-
-# --- Pinyin (CUS-6) -------------------------------------------------------------------------------
-
-
-def pinyin_keys(text: str) -> tuple[str, str]:
-    """(full pinyin, initials) in lower case without separators: 杭州西湖 → ('hangzhouxihu', 'hzxh').
-    Letters and digits in the text stay as they are."""
-    text = unicodedata.normalize("NFKC", text or "")
-    syllables = [s for s in lazy_pinyin(text, errors=lambda chunk: list(chunk)) if s.strip()]
-    full = "".join(syllables).lower()
-    initials = "".join(s[0] for s in syllables if s[0].isalnum()).lower()
-    return re.sub(r"[^0-9a-z]", "", full), re.sub(r"[^0-9a-z]", "", initials)
-
-
-# --- Company names (CUS-8) ------------------------------------------------------------------------
-#
-# A Chinese company name is, by the registration rules, region + trade name (字号) + industry +
-# legal form: 浙江 + 西湖 + 贸易 + 有限公司. People write the same company with or without the
-# region, in brackets after the trade name ("西湖贸易（杭州）有限公司"), with or without the legal
-# form, in traditional characters or full-width letters. `parse_company_name` takes a name apart
-# into those pieces; `company_name_key` is what is left that tells companies apart (the core, plus
-# the branch office when there is one), stored in Customer.name_key for indexed look-ups. The
-# region is kept aside (`places`): the same core in another city is another company, which
-# duplicate scoring checks (customers/dedupe.py).
+from .regions import Region, region_name_lengths, region_table
 
 LEGAL_FORM_SUFFIXES = (
     "集团股份有限公司",
@@ -258,62 +117,6 @@ INDUSTRY_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Region:
-    level: int  # 1 province, 2 city, 3 district or county
-    code: str  # adcode prefix: 2, 4 or 6 digits
-    full: str  # 浙江省, 杭州市, 西湖区
-    short: str  # 浙江, 杭州, 西湖
-
-
-def _region_short_name(full: str, level: int) -> str:
-    if level == 1:
-        return re.sub(r"(省|市|特别行政区|(?:[^族]{1,4}族)*自治区)$", "", full)
-    if level == 2:
-        return re.sub(r"(市|地区|盟|(?:[^族]{1,5}族)*自治州)$", "", full)
-    return re.sub(r"(新区|区|县|市|旗|(?:[^族]{1,5}族)*自治[县旗])$", "", full)
-
-
-@functools.cache
-def _region_table() -> dict[str, tuple[Region, ...]]:
-    """Every province, city and district of cpca's offline table by its full and its short name
-    (浙江省 and 浙江, 杭州市 and 杭州); a name can stand for several places (朝阳区 in Beijing
-    and 朝阳市 in Liaoning)."""
-    import csv
-    from importlib import resources
-
-    table: dict[str, list[Region]] = {}
-    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as lines:
-        for row in csv.DictReader(lines):
-            adcode, full = row["adcode"], row["name"].strip()
-            if full in MUNICIPALITY_PLACEHOLDERS or not full:
-                continue
-            if adcode[2:6] == "0000":
-                level, code = 1, adcode[:2]
-            elif adcode[4:6] == "00":
-                level, code = 2, adcode[:4]
-            else:
-                level, code = 3, adcode[:6]
-            region = Region(level, code, full, _region_short_name(full, level))
-            table.setdefault(full, []).append(region)
-            if len(region.short) >= 2 and region.short != full:
-                table.setdefault(region.short, []).append(region)
-    return {name: tuple(regions) for name, regions in table.items()}
-
-
-@functools.cache
-def _region_name_lengths() -> tuple[int, ...]:
-    return tuple(sorted({len(name) for name in _region_table()}, reverse=True))
-
-
-def regions_named(name: str, level: int | None = None) -> tuple[Region, ...]:
-    """The places a region name (full or short) can stand for, at `level` when it has one there."""
-    regions = _region_table().get(name, ())
-    if level is not None and any(region.level == level for region in regions):
-        return tuple(region for region in regions if region.level == level)
-    return regions
-
-
 def _may_strip(region: Region, name: str, parents: set[str]) -> bool:
     """Whether a leading region name is the region part of a company name. Full names always are;
     short names of provinces and cities are; the short name of a district or county (西湖, 余杭)
@@ -380,7 +183,7 @@ class CompanyName:
         (余杭恒达贸易 → 恒达贸易, 余杭): written without its city, the district is not stripped
         from the core (it is as often a trade name), but it may still be one."""
         for length in (3, 2):
-            regions = tuple(r for r in _region_table().get(self.core[:length], ()) if r.level == 3)
+            regions = tuple(r for r in region_table().get(self.core[:length], ()) if r.level == 3)
             rest = self.core[length:]
             if regions and len(rest) >= 2 and not is_industry_only(rest):
                 return rest, regions
@@ -400,9 +203,9 @@ def _leading_regions(text: str, *, keep: int = 2) -> tuple[list[tuple[str, tuple
     before the rest would be shorter than `keep` characters or industry words only."""
     found: list[tuple[str, tuple[Region, ...]]] = []
     parents: set[str] = set()
-    table = _region_table()
+    table = region_table()
     while True:
-        for length in _region_name_lengths():
+        for length in region_name_lengths():
             name = text[:length]
             if len(name) < length or name not in table:
                 continue
@@ -425,8 +228,8 @@ def _whole_region(text: str) -> tuple[Region, ...] | None:
     found, rest = _leading_regions(text, keep=0)
     if found and not rest:
         return tuple(region for _, regions in found for region in regions)
-    if text in _region_table():
-        return _region_table()[text]
+    if text in region_table():
+        return region_table()[text]
     return None
 
 
@@ -436,8 +239,8 @@ def _branch_name(body: str, marker: str) -> tuple[str, str] | None:
     if 0 < boundary < len(body):
         head, name = body[:boundary], body[boundary:]
     else:
-        for length in _region_name_lengths():
-            if 2 <= length <= len(body) - 2 and body[-length:] in _region_table():
+        for length in region_name_lengths():
+            if 2 <= length <= len(body) - 2 and body[-length:] in region_table():
                 head, name = body[:-length], body[-length:]
                 break
         else:
@@ -534,29 +337,3 @@ def company_name_key(name: str) -> str:
     a branch office keeps its branch (西湖贸易#宁波). Two names with the same key are the same
     company name written differently, or the same name in different places (see `places`)."""
     return parse_company_name(name).key
-
-
-def places_of(province: str = "", city: str = "", district: str = "") -> frozenset[str]:
-    """The adcode prefixes of an address's province, city and district (as stored on a customer)."""
-    codes = set()
-    for level, name in ((1, province), (2, city), (3, district)):
-        name = (name or "").strip()
-        if not name:
-            continue
-        candidates = regions_named(name, level)
-        if level == 3 and codes:  # a district name is ambiguous; keep the ones inside the city
-            inside = [region for region in candidates if any(region.code.startswith(code) for code in codes)]
-            candidates = inside or candidates
-        codes |= {region.code for region in candidates}
-    return frozenset(codes)
-
-
-def places_compatible(first: frozenset[str], second: frozenset[str]) -> bool:
-    """False when two sets of places say different provinces, cities or districts (杭州 and 苏州);
-    True when they agree or one of them does not say (浙江 and 杭州, or nothing)."""
-    for length in (2, 4, 6):
-        mine = {code[:length] for code in first if len(code) >= length}
-        theirs = {code[:length] for code in second if len(code) >= length}
-        if mine and theirs and not mine & theirs:
-            return False
-    return True
