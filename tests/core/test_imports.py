@@ -504,3 +504,14 @@ def test_cus7_a_long_export_is_streamed_from_a_temporary_file_and_complete(
     )
     values = [cell for row in workbook.active.iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
     assert values and all(cell.data_type == "s" for cell in values)
+
+
+def test_perm2_the_owner_column_is_the_seeds_负责员工_and_older_files_say_负责人():
+    """The seed names the owner relation 负责员工 (PERM-2); the template's header says so, and
+    files made from the earlier template, whose header was 负责人, are still matched."""
+    importer = importer_for("customer")
+    with translation.override("zh-hans"):
+        owner_header = importer.header(next(field for field in importer.fields if field.name == "owner"))
+    assert owner_header == "负责员工"
+    assert importer.guess_mapping(["负责员工"]) == {"0": "owner"}
+    assert importer.guess_mapping(["负责人"]) == {"0": "owner"}

@@ -232,7 +232,7 @@ class CustomerImporter(Importer):
         ImportField("notes", aliases=("备注", "说明", "remarks", "memo"), example="老客户介绍"),
         ImportField(
             "owner",
-            aliases=("负责员工", "业务员", "销售", "销售员", "客户经理", "所属员工", "跟进人"),
+            aliases=("负责人", "业务员", "销售", "销售员", "客户经理", "所属员工", "跟进人"),
             help_text=gettext_lazy(
                 "The employee who looks after the customer: their username or full name. Empty: you. "
                 "You can name only employees whose customers you may edit."
