@@ -2,12 +2,14 @@
 after N days without follow-up or M days without a deal (warned W days before), every move recorded
 and shown on the customer's page, and nothing of it for users outside its reach."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from qiao.activities.services import activity_create
 from qiao.core.forms import error_codes
@@ -76,6 +78,25 @@ def test_cus12_search_in_the_pool(world, client):
     client.force_login(world["rep"])
     page = client.get(reverse("customers:pool"), {"q": "nbbj"}).content.decode()
     assert "宁波百佳超市" in page and "MARK-POOL" not in page
+
+
+def test_cus12_the_pool_shows_since_when_each_customer_is_in_it(world, client):
+    """Since its release or return, or, for a customer created without an owner, since its creation."""
+    created = timezone.make_aware(datetime(2025, 3, 14, 12))
+    Customer.objects.filter(pk=world["pooled"].pk).update(created_at=created)
+    released = customer(world["organization"], name="MARK-RELEASED 绍兴信诚商贸", owner=world["rep"])
+    Customer.objects.filter(pk=released.pk).update(created_at=created)
+    pool_services.customer_release(actor=world["rep"], customer=claimed(released))
+    PoolEvent.objects.filter(customer=released).update(at=timezone.make_aware(datetime(2026, 8, 9, 12)))
+    client.force_login(world["rep"])
+    with translation.override("en"):
+        page = client.get(reverse("customers:pool"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        created_on, released_on = (
+            date_format(timezone.localtime(moment, ZoneInfo("Asia/Shanghai")), "SHORT_DATE_FORMAT")
+            for moment in (created, timezone.make_aware(datetime(2026, 8, 9, 12)))
+        )
+    rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0] for name in ("MARK-POOL", "MARK-RELEASED")}
+    assert created_on in rows["MARK-POOL"] and released_on in rows["MARK-RELEASED"]
 
 
 # --- Claiming ------------------------------------------------------------------------------------------

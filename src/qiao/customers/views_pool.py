@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -64,7 +65,8 @@ def pool_list(request):
     last_entry = PoolEvent.objects.filter(
         customer=OuterRef("pk"), kind__in=[PoolEvent.Kind.RELEASED, PoolEvent.Kind.RETURNED]
     ).order_by("-at")
-    customers = customers.annotate(in_pool_since=Subquery(last_entry.values("at")[:1]))
+    # A customer created without an owner has been in the pool since it was created.
+    customers = customers.annotate(in_pool_since=Coalesce(Subquery(last_entry.values("at")[:1]), "created_at"))
     table = PoolTable(customers)
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     open_to_user = pool_is_open_to(user)
