@@ -310,9 +310,9 @@ def test_cus7_a_large_file_is_checked_and_imported_by_the_worker_with_progress(
     celery_conf(
         broker_transport_options={"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder}
     )
-    monkeypatch.setattr(services, "INLINE_ROWS", 10)
-    monkeypatch.setattr(services, "PART_MIN_ROWS", 20)
-    monkeypatch.setattr(services, "CHECK_PARTS", 3)  # three ranges of 40 rows, joined by a chord
+    monkeypatch.setattr(services.running, "INLINE_ROWS", 10)
+    monkeypatch.setattr(services.running, "PART_MIN_ROWS", 20)
+    monkeypatch.setattr(services.running, "CHECK_PARTS", 3)  # three ranges of 40 rows, joined by a chord
     monkeypatch.setattr(importer_for("customer"), "batch_size", 20)
     rows = [CUSTOMER_HEADER] + [
         [f"宁波第{n}号超市有限公司", f"1390000{n:04d}", "浙江省宁波市海曙区"] for n in range(120)

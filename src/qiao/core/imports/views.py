@@ -1,6 +1,6 @@
 """The import wizard's pages (CUS-7): upload (with the template to download), match the columns,
 see the dry run's findings and decide about duplicates, import, follow the progress. Thin views:
-every step is a service in services.py."""
+every step is a service in services/."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
