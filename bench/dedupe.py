@@ -100,6 +100,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from qiao.customers import chinese, dedupe  # noqa: E402
+from qiao.customers.dedupe.clusters import _scan_rows  # noqa: E402
 from qiao.customers.models import Customer  # noqa: E402
 from qiao.customers.services import prepare_customer  # noqa: E402
 from qiao.org.models import User  # noqa: E402
@@ -538,7 +539,7 @@ def measure_scan(rows: int) -> dict:
     organization, _sample, load_seconds = load_customers(rows)
     print(f"   migrate {migrate_seconds:.1f} s, data {load_seconds:.1f} s", flush=True)
     started = time.perf_counter()
-    read = sum(1 for _ in dedupe._scan_rows(organization.org_id))
+    read = sum(1 for _ in _scan_rows(organization.org_id))
     read_seconds = time.perf_counter() - started
     chinese.parse_company_name.cache_clear()
     started = time.perf_counter()

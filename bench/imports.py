@@ -8,7 +8,7 @@ exactly as the worker runs it:
 1. upload: the file is identified by content, stored, its header row read and mapped;
 2. the dry run (`run_check`): every row parsed, normalized and validated by prepare_customer and
    the model, owners checked against the importer's scope, duplicates looked for among existing
-   customers and within the file (customers/dedupe.py);
+   customers and within the file (customers/dedupe/);
 3. the commit (`run_commit`): every row bulk-created with its history row in one transaction,
    re-checked against the edit scope.
 

@@ -245,7 +245,7 @@ def test_cus8_batch_matches_the_database_and_earlier_rows_in_few_queries(organiz
 
 
 def test_cus8_batch_chunks_large_key_sets(organization, admin_user, monkeypatch):
-    monkeypatch.setattr(dedupe, "LOOKUP_CHUNK", 10)
+    monkeypatch.setattr("qiao.customers.dedupe.candidates.LOOKUP_CHUNK", 10)
     existing = stored(organization, admin_user, name="杭州西湖贸易有限公司")
     rows = [{"name": f"杭州第{number}号贸易有限公司"} for number in range(35)] + [{"name": "西湖贸易"}]
     results = match_many_as_system(org_id=organization.pk, rows=rows)
@@ -253,7 +253,7 @@ def test_cus8_batch_chunks_large_key_sets(organization, admin_user, monkeypatch)
 
 
 def test_cus8_batch_with_thousands_of_phones_reads_the_phone_columns_once(organization, admin_user, monkeypatch):
-    monkeypatch.setattr(dedupe, "PHONE_SCAN_ABOVE", 3)
+    monkeypatch.setattr("qiao.customers.dedupe.candidates.PHONE_SCAN_ABOVE", 3)
     existing = stored(organization, admin_user, name="阿里五金店", mobile="13912345678")
     # Rows as the import prepares them: phones in their written form.
     rows = [{"name": "", "phone": f"139 0000 {number:04d}"} for number in range(5)] + [{"phone": "139 1234 5678"}]
@@ -284,7 +284,7 @@ def test_cus8_scan_lists_clusters_for_review(organization, admin_user):
 
 
 def test_cus8_scan_compares_large_blocks_within_each_city(organization, admin_user, monkeypatch):
-    monkeypatch.setattr(dedupe, "BLOCK_LIMIT", 3)
+    monkeypatch.setattr("qiao.customers.dedupe.clusters.BLOCK_LIMIT", 3)
     for city in ("苏州", "宁波", "温州", "南京"):
         stored(organization, admin_user, name=f"{city}西湖贸易有限公司")
     twin = stored(organization, admin_user, name="西湖贸易（温州）有限公司")

@@ -1,6 +1,6 @@
 """The customer import (CUS-7): which columns a customer spreadsheet may have, the Chinese and
 English headers people give them, the birthday column, batch address parsing, and the duplicate
-check against existing customers and earlier rows (CUS-8, customers/dedupe.py).
+check against existing customers and earlier rows (CUS-8, customers/dedupe/).
 
 Everything a saved customer goes through — phone normalization, the credit-code checksum, the
 birthday rules, pinyin and duplicate keys — is `prepare_customer` (customers/services.py), which

@@ -1,7 +1,7 @@
 """Duplicate registration (撞单, OPP-3): which existing customers, leads and open opportunities a
 registration names again, and which of those make it fail.
 
-The customers and leads come from the shared matcher (customers/dedupe.py, CUS-8). The open
+The customers and leads come from the shared matcher (customers/dedupe/, CUS-8). The open
 opportunities — the registrations that still hold their customer: submitted, returned or
 registered — are matched here with the same profile and scoring (`dedupe.make_profile`,
 `dedupe.score_pair`), from two indexed keys kept on every opportunity: the company-name key and the

@@ -264,7 +264,7 @@ def _visible_ids(user, kind: str, ids: set[int]) -> set[int]:
 
 def clashes_for_user(user, opportunity: Opportunity) -> list[dict]:
     """The records a registration clashed with, as `user` may see them: in full when they can
-    open the record; otherwise only that it exists and whose it is (as customers/dedupe.py's
+    open the record; otherwise only that it exists and whose it is (as customers/dedupe/reports.py's
     `matches_for_user` does)."""
     rows = list(opportunity.clashes.select_related("matched_owner"))
     wanted: dict[str, set[int]] = defaultdict(set)

@@ -7,7 +7,7 @@ form, in traditional characters or full-width letters. `parse_company_name` take
 into those pieces; `company_name_key` is what is left that tells companies apart (the core, plus
 the branch office when there is one), stored in Customer.name_key for indexed look-ups. The
 region is kept aside (`places`): the same core in another city is another company, which
-duplicate scoring checks (customers/dedupe.py)."""
+duplicate scoring checks (customers/dedupe/scoring.py)."""
 
 import functools
 import re
