@@ -381,7 +381,7 @@ def test_lead1_conversion_is_all_or_nothing(world):
 
 def test_lead1_later_modules_extend_the_conversion_inside_its_transaction(world, monkeypatch):
     owner = world["owner"]
-    monkeypatch.setattr(leads, "_conversion_steps", [])
+    monkeypatch.setattr("qiao.customers.leads.conversion._conversion_steps", [])
 
     def opportunity_step(*, actor, conversion, options):
         conversion.extras["opportunity"] = (conversion.customer.name, options.get("amount"))

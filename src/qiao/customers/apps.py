@@ -83,7 +83,7 @@ class CustomersConfig(AppConfig):
         from qiao.core.panels import Panel, register_panel
         from qiao.core.workbench import Widget, register_widget
 
-        from . import demo_leads, leads, tasks, views_leads, views_pool
+        from . import demo_leads, leads, tasks, views_lead_conversion, views_lead_targets, views_leads, views_pool
         from .models import Lead
 
         permissions.register_object_type(Lead, prepare=leads.prepare_lead)
@@ -118,7 +118,10 @@ class CustomersConfig(AppConfig):
         register_widget(Widget("leads.hot", "customers/widgets/lead_hot.html", views_leads.hot_leads_widget, order=30))
         register_widget(
             Widget(
-                "leads.targets", "customers/widgets/targets_progress.html", views_leads.daily_target_widget, order=32
+                "leads.targets",
+                "customers/widgets/targets_progress.html",
+                views_lead_targets.daily_target_widget,
+                order=32,
             )
         )
         register_widget(
@@ -127,7 +130,13 @@ class CustomersConfig(AppConfig):
             )
         )
         register_panel(
-            Panel("referrals", _("Referrals"), "customers/panels/lead_referrals.html", views_leads.referrals_panel, 75)
+            Panel(
+                "referrals",
+                _("Referrals"),
+                "customers/panels/lead_referrals.html",
+                views_lead_conversion.referrals_panel,
+                75,
+            )
         )
         register_panel(Panel("pool", _("Public pool"), "customers/panels/pool_events.html", views_pool.pool_panel, 80))
         post_migrate.connect(tasks.ensure_schedules, sender=self, dispatch_uid="qiao.customers.ensure_schedules")

@@ -5,6 +5,8 @@ from . import (
     views_birthdays,
     views_capture,
     views_duplicates,
+    views_lead_conversion,
+    views_lead_targets,
     views_leads,
     views_map,
     views_photos,
@@ -19,7 +21,7 @@ lead_urlpatterns = [
     path("<int:pk>/edit/", views_leads.LeadEditView.as_view(), name="edit"),
     path("<int:pk>/delete/", views_leads.LeadDeleteView.as_view(), name="delete"),
     path("<int:pk>/status/", views_leads.lead_status, name="status"),
-    path("<int:pk>/convert/", views_leads.lead_convert, name="convert"),
+    path("<int:pk>/convert/", views_lead_conversion.lead_convert, name="convert"),
 ]
 
 app_name = "customers"
@@ -54,9 +56,9 @@ urlpatterns = [
     path("capture-forms/", views_capture.capture_form_list, name="capture_forms"),
     path("capture-forms/add/", views_capture.capture_form_edit, name="capture_form_add"),
     path("capture-forms/<int:pk>/edit/", views_capture.capture_form_edit, name="capture_form_edit"),
-    path("referral-rewards/", views_leads.reward_list, name="lead_rewards"),
-    path("referral-rewards/<int:pk>/pay/", views_leads.reward_pay, name="lead_reward_pay"),
-    path("targets/", views_leads.targets, name="targets"),
+    path("referral-rewards/", views_lead_conversion.reward_list, name="lead_rewards"),
+    path("referral-rewards/<int:pk>/pay/", views_lead_conversion.reward_pay, name="lead_reward_pay"),
+    path("targets/", views_lead_targets.targets, name="targets"),
     # CUS-8 duplicates and merges
     path("duplicates/", views_duplicates.duplicates_page, name="duplicates"),
     path("duplicates/check/", views.duplicate_check, name="duplicate_check"),

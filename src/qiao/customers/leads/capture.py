@@ -15,7 +15,9 @@ from qiao.core import services as core_services
 from qiao.core.forms import field_error
 
 from ..models import CaptureForm, Lead
-from . import LeadError, lead_duplicates, prepare_lead
+from .duplicates import lead_duplicates
+from .errors import LeadError
+from .status import prepare_lead
 
 
 def capture_forms_visible_to(user):

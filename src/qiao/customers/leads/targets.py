@@ -14,7 +14,7 @@ from qiao.core.forms import field_error
 from qiao.org.models import User
 
 from ..models import Customer, DailyTarget, Lead
-from . import LeadError
+from .errors import LeadError
 
 
 def target_team(user):
