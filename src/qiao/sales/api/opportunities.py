@@ -1,196 +1,30 @@
-"""`/api/v1/opportunities/` (API-5) with an action per status change, `/api/v1/opportunity-stages/`
-and `/api/v1/competitors/`. Registration is `POST /opportunities/`; the actions are
-`POST /opportunities/{id}/submit|approve|return|resubmit|override|move-stage|win|lose/`, each one
-service call. A transition the current state does not allow, or one someone else made first,
-answers 409 with `{"detail", "code"}`; a stale `version` too (`code` "stale_version")."""
+"""The opportunities' viewset (OPP-1 … OPP-9): registration and editing, one action per status
+change, the team, clashes and events, and the funnel and forecast reports."""
 
-import contextlib
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from qiao.core.forms import whole_number
 from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
-from qiao.core.services import StaleVersion
-from qiao.core.viewsets import (
-    MainObjectSerializer,
-    MainObjectViewSet,
-    OrgRelatedField,
-    choice_label,
+from qiao.core.viewsets import MainObjectViewSet
+
+from .. import queries, services
+from ..models import Opportunity, Stage
+from .refusals import creation_refusals, refusals
+from .serializers import (
+    LoseSerializer,
+    MoveStageSerializer,
+    OpportunitySerializer,
+    ReasonSerializer,
+    TeamMemberSerializer,
+    VersionSerializer,
+    WinSerializer,
 )
-from qiao.customers.models import Contact, Customer
-from qiao.org.models import User
-
-from . import queries, services, stages
-from .errors import STALE_MESSAGE, SalesError, TransitionRefused
-from .models import Competitor, Opportunity, Stage
-
-
-class StateConflict(exceptions.APIException):
-    """409: the opportunity's state does not allow this now (or someone else changed it first)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-
-@contextlib.contextmanager
-def refusals():
-    """Service refusals as API answers: state and version conflicts 409 with a code; validation
-    errors 400 `{"field": [...]}` (the core handler's shape)."""
-    try:
-        yield
-    except StaleVersion as error:
-        raise StateConflict({"detail": str(STALE_MESSAGE), "code": SalesError.STALE_VERSION.value}) from error
-    except TransitionRefused as error:
-        raise StateConflict({"detail": str(error.message), "code": error.code.value}) from error
-
-
-@contextlib.contextmanager
-def creation_refusals():
-    """A registration the organization cannot take now (e.g. it has no open sales stage, OPP-4):
-    there is no existing state to conflict with, so it is invalid input, 400 `{"non_field_errors":
-    [...]}` with the service's message, never a 500 (API-4)."""
-    try:
-        yield
-    except TransitionRefused as error:
-        raise exceptions.ValidationError({"non_field_errors": [str(error.message)]}, code=error.code.value) from error
-
-
-class ContactField(serializers.PrimaryKeyRelatedField):
-    """Contacts of customers the requesting user can see."""
-
-    def get_queryset(self):
-        from qiao.customers.services import contacts_visible_to
-
-        return contacts_visible_to(self.context["request"].user)
-
-
-class OpportunitySerializer(MainObjectSerializer):
-    customer = OrgRelatedField(queryset=Customer.objects, allow_null=True, required=False)
-    contacts = ContactField(many=True, required=False, queryset=Contact.objects.none())
-    source_label = choice_label(Opportunity, "source")
-    status_label = choice_label(Opportunity, "status")
-    stage = serializers.PrimaryKeyRelatedField(read_only=True)
-    name = serializers.CharField(source="__str__", read_only=True)
-    stage_name = serializers.SerializerMethodField()
-    days_in_stage = serializers.IntegerField(read_only=True, allow_null=True)
-    submit = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        default=True,
-        help_text=_("On registration: submit for review at once (default), or keep a draft."),
-    )
-
-    class Meta:
-        model = Opportunity
-        fields = [
-            "id",
-            "name",
-            "title",
-            "customer",
-            "customer_name",
-            "contact_name",
-            "phone",
-            "source",
-            "source_label",
-            "region",
-            "description",
-            "stage",
-            "stage_name",
-            "status",
-            "status_label",
-            "amount",
-            "currency",
-            "expected_close_date",
-            "contacts",
-            "samples",
-            "project_summary",
-            "days_in_stage",
-            "return_reason",
-            "registered_at",
-            "override_reason",
-            "closed_at",
-            "lost_reason",
-            "lost_to",
-            "created_by",
-            "created_at",
-            "updated_at",
-            *MainObjectSerializer.RELATION_FIELDS,
-            "submit",
-        ]
-        read_only_fields = [
-            "status",
-            "return_reason",
-            "registered_at",
-            "override_reason",
-            "closed_at",
-            "lost_reason",
-            "lost_to",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ]
-
-    def get_stage_name(self, opportunity) -> str:
-        return str(opportunity.stage) if opportunity.stage_id else ""
-
-
-class ContractInputSerializer(serializers.Serializer):
-    """The contract a won opportunity needs (CON-1); the signed file can follow with
-    `PATCH /api/v1/contracts/{id}/` (multipart)."""
-
-    number = serializers.CharField(max_length=60)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    currency = serializers.ChoiceField(choices=Currency.choices, default=DEFAULT_CURRENCY)
-    sign_date = serializers.DateField()
-    start_date = serializers.DateField(required=False, allow_null=True)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    terms = serializers.CharField(required=False, allow_blank=True)
-
-
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Send the version you read; a stale one gets 409.")
-    )
-
-
-class ReasonSerializer(VersionSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class StageField(serializers.PrimaryKeyRelatedField):
-    """A stage of the requesting user's organization; any other id reads as "does not exist"."""
-
-    def get_queryset(self):
-        return self.queryset.model.objects.filter(org_id=self.context["request"].user.org_id)
-
-
-class MoveStageSerializer(VersionSerializer):
-    stage = StageField(queryset=Stage.objects.none(), help_text=_("The id of an open stage."))
-
-
-class WinSerializer(VersionSerializer):
-    contract = ContractInputSerializer()
-
-
-class LoseSerializer(ReasonSerializer):
-    competitor = serializers.PrimaryKeyRelatedField(queryset=Competitor.objects.none(), required=False, allow_null=True)
-    competitor_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-    def __init__(self, *args, opportunity=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["competitor"].queryset = Competitor.objects.filter(opportunity=opportunity)
-
-
-class TeamMemberSerializer(serializers.Serializer):
-    user = OrgRelatedField(queryset=User.objects)
-    business_role = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
 
 
 def _version(data) -> int | None:
@@ -480,7 +314,7 @@ def _jsonable(rows: list[dict]) -> list[dict]:
 
 
 def _team(opportunity) -> list[dict]:
-    from .models import business_role_label
+    from ..models import business_role_label
 
     return [
         {
@@ -492,108 +326,3 @@ def _team(opportunity) -> list[dict]:
         }
         for member in opportunity.team.select_related("user").prefetch_related("stages")
     ]
-
-
-# --- Stages (OPP-4): read by everyone, changed by administrators ---------------------------------
-
-
-class StageSerializer(serializers.ModelSerializer):
-    business_role = serializers.CharField(required=False, allow_blank=True, max_length=100)
-
-    class Meta:
-        model = Stage
-        fields = ["id", "code", "name", "kind", "position", "probability", "ageing_limit_days", "business_role"]
-        read_only_fields = ["code"]
-
-    def to_representation(self, stage):
-        data = super().to_representation(stage)
-        data["name"] = str(stage)
-        data["business_role"] = stage.business_role
-        return data
-
-
-class StageViewSet(viewsets.ModelViewSet):
-    """The organization's sales stages in funnel order; `org.manage` changes them."""
-
-    serializer_class = StageSerializer
-    filter_backends = []
-    pagination_class = None
-
-    def get_queryset(self):
-        user = self.request.user
-        if not (user.is_authenticated and user.org_id):
-            return Stage.objects.none()
-        return Stage.objects.filter(org_id=user.org_id).select_related("process_stage").order_by("position", "pk")
-
-    def perform_create(self, serializer):
-        serializer.instance = stages.stage_create(actor=self.request.user, data=dict(serializer.validated_data))
-
-    def perform_update(self, serializer):
-        serializer.instance = stages.stage_update(
-            actor=self.request.user, stage=serializer.instance, data=dict(serializer.validated_data)
-        )
-
-    def perform_destroy(self, stage):
-        stages.stage_delete(actor=self.request.user, stage=stage)
-
-
-# --- Competitors (OPP-5): follow their opportunity's permissions --------------------------------
-
-
-class VisibleOpportunityField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return Opportunity.objects.visible_to(self.context["request"].user)
-
-
-class CompetitorSerializer(serializers.ModelSerializer):
-    opportunity = VisibleOpportunityField()
-
-    class Meta:
-        model = Competitor
-        fields = ["id", "opportunity", "name", "strengths", "weaknesses", "created_at"]
-        read_only_fields = ["created_at"]
-
-
-@extend_schema(parameters=[OpenApiParameter("opportunity", int)])
-class CompetitorViewSet(viewsets.ModelViewSet):
-    serializer_class = CompetitorSerializer
-    search_fields = ["name"]
-
-    queryset = Competitor.objects.none()  # for the schema; requests use get_queryset
-
-    def get_queryset(self):
-        user = self.request.user
-        if not (user.is_authenticated and getattr(user, "org_id", None)):
-            return Competitor.objects.none()
-        visible = Opportunity.objects.visible_to(user).values("pk")
-        queryset = Competitor.objects.filter(org_id=user.org_id, opportunity__in=visible)
-        opportunity_id = whole_number(self.request.query_params.get("opportunity"))
-        if opportunity_id is not None:
-            queryset = queryset.filter(opportunity_id=opportunity_id)
-        return queryset.order_by("name", "pk")
-
-    def get_serializer(self, *args, **kwargs):
-        if self.action in {"update", "partial_update"}:
-            kwargs["partial"] = True
-        return super().get_serializer(*args, **kwargs)
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        opportunity = data.pop("opportunity")
-        with refusals():
-            serializer.instance = services.competitor_save(actor=self.request.user, opportunity=opportunity, data=data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("opportunity", None)  # a competitor stays with its opportunity
-        with refusals():
-            serializer.instance = services.competitor_save(
-                actor=self.request.user,
-                opportunity=serializer.instance.opportunity,
-                data=data,
-                competitor=serializer.instance,
-            )
-
-    def perform_destroy(self, competitor):
-        with refusals():
-            services.competitor_delete(actor=self.request.user, competitor=competitor)
