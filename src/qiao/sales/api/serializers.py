@@ -21,6 +21,21 @@ class ContactField(serializers.PrimaryKeyRelatedField):
         return contacts_visible_to(self.context["request"].user)
 
 
+# Written by the review, the closing and the system, never by a client: read-only, and listed
+# once for both the fields and the read-only fields.
+SET_BY_THE_PROCESS = [
+    "return_reason",
+    "registered_at",
+    "override_reason",
+    "closed_at",
+    "lost_reason",
+    "lost_to",
+    "created_by",
+    "created_at",
+    "updated_at",
+]
+
+
 class OpportunitySerializer(MainObjectSerializer):
     customer = OrgRelatedField(queryset=Customer.objects, allow_null=True, required=False)
     contacts = ContactField(many=True, required=False, queryset=Contact.objects.none())
@@ -62,30 +77,11 @@ class OpportunitySerializer(MainObjectSerializer):
             "samples",
             "project_summary",
             "days_in_stage",
-            "return_reason",
-            "registered_at",
-            "override_reason",
-            "closed_at",
-            "lost_reason",
-            "lost_to",
-            "created_by",
-            "created_at",
-            "updated_at",
+            *SET_BY_THE_PROCESS,
             *MainObjectSerializer.RELATION_FIELDS,
             "submit",
         ]
-        read_only_fields = [
-            "status",
-            "return_reason",
-            "registered_at",
-            "override_reason",
-            "closed_at",
-            "lost_reason",
-            "lost_to",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ]
+        read_only_fields = ["status", *SET_BY_THE_PROCESS]
 
     def get_stage_name(self, opportunity) -> str:
         return str(opportunity.stage) if opportunity.stage_id else ""
