@@ -7,8 +7,10 @@ records can still be found. The longest address left a street longer than its co
 
 import pytest
 
+from qiao.core.imports import services
 from qiao.customers import chinese
 from qiao.customers.models import Contact, Customer, Lead
+from tests.customers.test_customer_import import checked
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +66,16 @@ def test_a_search_key_is_cut_to_its_column_when_cleaned_and_when_stored_or_compa
     assert field.clean("zhuang" * 60, None) == ("zhuang" * 60)[:200]
     assert field.get_prep_value("zhuang" * 60) == ("zhuang" * 60)[:200]
     assert Customer._meta.get_field("name_key").get_prep_value("庄" * 300) == "庄" * chinese.NAME_KEY_LENGTH
+
+
+def test_an_imported_customer_with_the_longest_chinese_name_is_saved_and_found(admin_user, admin_api):
+    """The import writes its rows itself (COPY on PostgreSQL, core/imports/inserting.py), past the
+    model's save: its search keys must be cut to their columns as a saved customer's are."""
+    rows = [["客户名称", "手机"], [LONGEST_NAME, "13812345678"]]
+    job = checked(admin_user, rows)
+    assert job.can_commit, job.problems
+    services.import_job_commit(actor=admin_user, job=job)
+    customer = Customer.objects.get(name=LONGEST_NAME)
+    assert len(customer.name_pinyin) == 400 and len(customer.name_initials) == 200
+    assert customer.history.get().name_pinyin == customer.name_pinyin
+    assert admin_api.get(CUSTOMERS, {"search": "zzzz"}).json()["count"] == 1
