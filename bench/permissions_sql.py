@@ -89,6 +89,17 @@ def hand_written_queries(scope: str, user: User, subtree_prefix: str) -> tuple[t
     pieces, count_params = [], []
     for number, (condition, params) in enumerate(conditions):
         earlier = conditions[:number]
+        if IS_POSTGRES and scope == "related_department" and number == 1:
+            # Related to the subtree, owned outside it: on PostgreSQL the relation rows carry their
+            # customer's organization, owner department and liveness (related_department_facts).
+            subtree = "SELECT id FROM org_department WHERE path LIKE %s"
+            pieces.append(
+                "(SELECT COUNT(DISTINCT customer_id) FROM customers_customer_related_departments"
+                f" WHERE record_live AND record_org_id = %s AND department_id IN ({subtree})"
+                f" AND NOT COALESCE(record_owner_department_id IN ({subtree}), false))"
+            )
+            count_params += [org, subtree_prefix + "%", subtree_prefix + "%"]
+            continue
         # COALESCE: a NULL owner department is "not in the subtree", not unknown.
         excluded = "".join(f" AND NOT COALESCE({sql}, false)" for sql, _ in earlier)
         pieces.append(f"(SELECT COUNT(*) FROM customers_customer c WHERE {live} AND {condition}{excluded})")

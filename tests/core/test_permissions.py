@@ -116,8 +116,9 @@ class TestCountingRelationByRelation:
         listed = Customer.objects.visible_to(user)  # reads the roles and the subtree
         with django_assert_num_queries(1) as captured:
             assert listed.count() == 4
-        # The four relations of the scope and the public pool's rule.
-        assert captured.captured_queries[0]["sql"].count("COUNT(*)") == 5
+        # The four relations of the scope and the public pool's rule (on PostgreSQL the related
+        # departments' piece counts distinct records from their relation table).
+        assert captured.captured_queries[0]["sql"].count("COUNT(") == 5
 
     def test_a_filter_that_matches_nothing_counts_zero_without_a_query(self, org, user, django_assert_num_queries):
         listed = Customer.objects.visible_to(user).filter(name__in=[])

@@ -13,7 +13,7 @@ no join and no DISTINCT. Counting goes branch by branch (condition.py); bench/pe
 measures both (docs/benchmarks.md)."""
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +22,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Value
 from django.db.models.query import EmptyQuerySet
 from django.utils.translation import gettext as _
 
-from .condition import Branch, IdIn, ScopeCondition
+from .condition import Branch, IdIn, RelatedDepartmentsOwnedElsewhere, ScopeCondition
 from .registry import main_object_types, object_type_of, view_rules
 from .scopes import Scope, code_for, scopes_of
 
@@ -74,7 +74,13 @@ def main_object_branches(model, user, scope: Scope) -> list[Branch]:
         else:
             subtree = _subtree(user.department)
             branches.append(Branch(Q(owner_department_id__in=subtree)))
-            branches.append(_related(model, "related_departments", **{"in": subtree}))
+            # Its piece: related to the subtree and not owned in it, as the branch above says.
+            links = model._meta.get_field("related_departments")
+            owned_elsewhere = RelatedDepartmentsOwnedElsewhere(
+                links.m2m_db_table(), links.m2m_column_name(), user.org_id, tuple(subtree)
+            )
+            related = _related(model, "related_departments", **{"in": subtree})
+            branches.append(replace(related, counted_alone=owned_elsewhere))
     branches.append(Branch(Q(owner_id=user.pk)))
     if scope >= Scope.RELATED_EMPLOYEE:
         # Without a department branch the user sees few records: the ids of their related ones
