@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
 BROKER_URL = os.environ.get("QIAO_BROKER_URL", "filesystem://")
 CELERY_BROKER_URL = BROKER_URL
 if BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport, writing each message whole before a worker can see it.
+    CELERY_BROKER_TRANSPORT = "qiao.core.broker:Transport"
     BROKER_FOLDER = Path(os.environ.get("QIAO_BROKER_FOLDER", VAR_DIR / "broker"))
     BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

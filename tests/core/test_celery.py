@@ -66,6 +66,7 @@ def test_worker_process_with_the_embedded_broker(tmp_path):
         }
     )
     client = Celery("client", broker="filesystem://", backend=f"file://{results_folder}")
+    client.conf.broker_transport = "qiao.core.broker:Transport"  # as the project's app sends
     client.conf.broker_transport_options = {
         "data_folder_in": str(broker_folder),
         "data_folder_out": str(broker_folder),
@@ -104,3 +105,28 @@ def test_default_configuration_stores_results_in_the_database(tmp_path, celery_c
     while not TaskResult.objects.filter(task_id=result.id, status="SUCCESS").exists():
         assert time.monotonic() < deadline, "the result never reached the database"
         time.sleep(0.2)
+
+
+def test_the_embedded_broker_shows_a_message_only_once_it_is_written_whole(tmp_path, monkeypatch):
+    """kombu's own filesystem transport writes under the final name, and a polling worker could
+    read the message half-written (core/broker.py): here it appears by a rename, complete."""
+    from kombu import Connection
+
+    from qiao.core import broker
+
+    listings_before_the_rename = []
+    rename = os.replace
+
+    def watched_rename(source, target):
+        listings_before_the_rename.append(os.listdir(tmp_path))
+        rename(source, target)
+
+    monkeypatch.setattr(broker.os, "replace", watched_rename)
+    folders = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path)}
+    with Connection("filesystem://", transport=qiao_app.conf.broker_transport, transport_options=folders) as connection:
+        channel = connection.default_channel
+        channel._put("jobs", {"body": "完整的消息"})
+        assert channel._get("jobs") == {"body": "完整的消息"}
+    (listing,) = listings_before_the_rename
+    assert [name for name in listing if name.endswith(".jobs.msg")] == []
+    assert [name for name in listing if name.endswith(".jobs.msg.partial")] != []

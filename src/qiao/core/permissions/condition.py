@@ -186,7 +186,7 @@ def piecewise_count(query, using) -> int | None:
     if found is None:
         return None
     counted_alone = _counted_alone(query, found[2], connections[using])
-    pieces = _compiled_pieces(query, using, ids_in_any_order, skip=counted_alone)
+    pieces = _compiled_pieces(query, using, ids_in_any_order, skip=set(counted_alone))
     counts = [f"(SELECT COUNT(*) FROM ({piece_sql}) piece)" for piece_sql, _params in pieces]
     counts += [count_sql for count_sql, _params in counted_alone.values()]
     if not counts:
@@ -287,7 +287,7 @@ def piecewise_first_ids(query, stop: int, using) -> RawSQL | None:
     return RawSQL(" UNION ALL ".join(selects), [param for _sql, params in pieces for param in params])
 
 
-def _compiled_pieces(query, using, shape, skip=()) -> list[tuple[str, list]] | None:
+def _compiled_pieces(query, using, shape, skip: set[int] = frozenset()) -> list[tuple[str, list]] | None:
     """The SQL of each piece of the query's scope condition but those in `skip`: a copy of `query`
     with the piece in place of the whole condition, shaped by `shape(piece_query)`. Pieces that
     cannot match anything (e.g. `pk__in=[]`) are left out. None when the query is not read piece

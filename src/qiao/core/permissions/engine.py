@@ -75,9 +75,9 @@ def main_object_branches(model, user, scope: Scope) -> list[Branch]:
             subtree = _subtree(user.department)
             branches.append(Branch(Q(owner_department_id__in=subtree)))
             # Its piece: related to the subtree and not owned in it, as the branch above says.
-            links = model._meta.get_field("related_departments")
+            relation = model._meta.get_field("related_departments")
             owned_elsewhere = RelatedDepartmentsOwnedElsewhere(
-                links.m2m_db_table(), links.m2m_column_name(), user.org_id, tuple(subtree)
+                relation.m2m_db_table(), relation.m2m_column_name(), user.org_id, tuple(subtree)
             )
             related = _related(model, "related_departments", **{"in": subtree})
             branches.append(replace(related, counted_alone=owned_elsewhere))
