@@ -202,29 +202,32 @@ def _counted_alone(query, condition: ScopeCondition, connection) -> dict[int, tu
     pieces that have one, when the query lists every live record of its organization that the
     scope reaches and nothing narrower: any other filter (a search, a list's filters) applies to
     the record's own row, so its pieces are counted in the generic form."""
-    forms = {
-        index: branch.counted_alone
-        for index, branch in enumerate(condition.branches)
-        if branch.counted_alone is not None
-    }
-    if not forms or not _only_live_records_of_one_org(query.where, condition):
+    org_id = _org_of_live_records_list(query.where, condition)
+    if org_id is None:
         return {}
     counted = {}
-    for index, form in forms.items():
-        count = form.count_sql(connection)
-        if count is not None and _filtered_org(query.where) == form.org_id:
+    for index, branch in enumerate(condition.branches):
+        form = branch.counted_alone
+        if form is not None and form.org_id == org_id and (count := form.count_sql(connection)) is not None:
             counted[index] = count
     return counted
 
 
-def _only_live_records_of_one_org(node: WhereNode, condition: ScopeCondition) -> bool:
-    """Whether `node` is the scope condition, `deleted_at IS NULL` and `org = <id>`, and nothing
-    else (the AND that `visible_to` builds; the live manager adds its own `deleted_at IS NULL`)."""
-    terms = list(_and_terms(node))
-    scope = [term for term in terms if isinstance(term, Exact) and term.lhs is condition]
-    live = [term for term in terms if _is_live_test(term)]
-    org = [term for term in terms if _org_test(term) is not None]
-    return len(scope) == 1 and len(live) >= 1 and len(org) == 1 and len(scope) + len(live) + len(org) == len(terms)
+def _org_of_live_records_list(node: WhereNode, condition: ScopeCondition) -> int | None:
+    """The organization when `node` is the scope condition, `deleted_at IS NULL` and `org = <id>`
+    and nothing else (the AND that `visible_to` builds; the live manager adds its own
+    `deleted_at IS NULL`); otherwise None."""
+    scope, live, orgs, others = 0, 0, [], 0
+    for term in _and_terms(node):
+        if isinstance(term, Exact) and term.lhs is condition:
+            scope += 1
+        elif isinstance(term, IsNull) and _column_of(term) == "deleted_at" and term.rhs is True:
+            live += 1
+        elif isinstance(term, Exact) and _column_of(term) == "org" and isinstance(term.rhs, int):
+            orgs.append(term.rhs)
+        else:
+            others += 1
+    return orgs[0] if scope == 1 and live and len(orgs) == 1 and not others else None
 
 
 def _and_terms(node: WhereNode):
@@ -239,24 +242,9 @@ def _and_terms(node: WhereNode):
             yield child
 
 
-def _is_live_test(term) -> bool:
-    return (
-        isinstance(term, IsNull)
-        and term.rhs is True
-        and getattr(term.lhs, "target", None) is not None
-        and (term.lhs.target.name == "deleted_at")
-    )
-
-
-def _org_test(term) -> int | None:
-    target = getattr(getattr(term, "lhs", None), "target", None)
-    if isinstance(term, Exact) and target is not None and target.name == "org" and isinstance(term.rhs, int):
-        return term.rhs
-    return None
-
-
-def _filtered_org(node: WhereNode) -> int | None:
-    return next((org for term in _and_terms(node) if (org := _org_test(term)) is not None), None)
+def _column_of(lookup) -> str | None:
+    target = getattr(lookup.lhs, "target", None)
+    return target.name if target is not None else None
 
 
 def piecewise_first_ids(query, stop: int, using) -> RawSQL | None:
