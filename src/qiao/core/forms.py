@@ -44,6 +44,12 @@ class StyledFormMixin:
 MAX_ID = 2**63 - 1
 
 
+def form_errors_as_message(form) -> str:
+    """A form's errors as one sentence, for a form posted from a panel of another page, whose
+    answer is a redirect back with a message instead of the form shown again."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def whole_number(value, default: int | None = None) -> int | None:
     """A non-negative whole number typed into a query string or form (an id, a page, a version),
     or `default`. Only ASCII digits: `str.isdigit` also accepts "²", which `int` refuses (a 500),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qiao.core.forms import add_service_errors, whole_number
+from qiao.core.forms import add_service_errors, form_errors_as_message, whole_number
 from qiao.core.money import DEFAULT_CURRENCY, Currency, known_currency
 from qiao.org.services import require_code
 
@@ -260,7 +260,7 @@ def stage_save(request, pk: int | None = None):
         else:
             messages.success(request, _("Saved the stage %(stage)s.") % {"stage": saved})
             return redirect("opportunities:stages")
-    messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    messages.error(request, form_errors_as_message(form))
     return redirect("opportunities:stages")
 
 

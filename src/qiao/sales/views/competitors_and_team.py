@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qiao.core.forms import form_errors_as_message
 from qiao.org.models import User
 
 from .. import services
@@ -30,7 +31,7 @@ def competitor_add(request, pk: int):
         if done:
             messages.success(request, _("Competitor saved."))
     else:
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        messages.error(request, form_errors_as_message(form))
     return redirect(f"{record.get_absolute_url()}#competitors")
 
 
@@ -66,7 +67,7 @@ def team_add(request, pk: int):
         if done:
             messages.success(request, _("%(name)s joined the team.") % {"name": form.cleaned_data["user"]})
     else:
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        messages.error(request, form_errors_as_message(form))
     return redirect(f"{record.get_absolute_url()}#team")
 
 
